@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { probeDefinitions } from '../probes/registry';
+
+const probeSchemas = Object.values(probeDefinitions).map((definition) => definition.schema);
+
+/** One entry of `probes:`; the union is built from the probe registry, so no list of types lives here. */
+export const probeConfigSchema = z.discriminatedUnion('type', probeSchemas as unknown as [(typeof probeSchemas)[number], ...(typeof probeSchemas)[number][]]);
+
+const listenSchema = z
+  .object({
+    address: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds to.'),
+    port: z.number().int().min(0).max(65535).default(8001).describe('Port of /metrics, /health and the rest (0 picks a free one).'),
+  })
+  .strict();
+
+const schedulerSchema = z
+  .object({
+    max_concurrent: z.number().int().min(1).max(256).default(8).describe('Most probe runs under way at once, across all probes.'),
+    jitter: z.number().min(0).max(0.5).default(0.1).describe('Each run starts up to this fraction of its interval early or late, so probes do not fire in lockstep.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    listen: listenSchema.prefault({}),
+    log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    scheduler: schedulerSchema.prefault({}),
+    probes: z
+      .array(probeConfigSchema)
+      .default([])
+      .superRefine((probes, ctx) => {
+        const seen = new Set<string>();
+        probes.forEach((probe, index) => {
+          if (seen.has(probe.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `probe name "${probe.name}" is used twice` });
+          seen.add(probe.name);
+        });
+      }),
+  })
+  .strict();
+
+/** The whole config after defaults are applied and durations turned into milliseconds. */
+export type ExporterConfig = z.output<typeof configSchema>;
+/** The config as written in YAML, before defaults. */
+export type ExporterConfigInput = z.input<typeof configSchema>;

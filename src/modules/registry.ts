@@ -1,0 +1,5 @@
+import { createDependencyModule } from './dependencies';
+import type { ModuleFactory } from './types';
+
+/** Every subsystem the exporter runs; each is created once and reconfigured on every reload. */
+export const moduleFactories: readonly ModuleFactory[] = [createDependencyModule];

@@ -1,0 +1,61 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { z } from 'zod';
+import { probeSchema } from '../config/fields';
+import { raceWithSignal } from '../lib/abort';
+import { classifyError, describeError } from './classify-error';
+import { failure, success, type ProbeDefinition } from './types';
+
+const schema = probeSchema(
+  'neo4j',
+  {
+    uri: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, { message: 'expected a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI' }),
+    username: z.string().default('neo4j'),
+    password: z.string().default('').describe('Use ${NEO4J_PASSWORD} or password_file; never write it in the file.'),
+    database: z.string().optional().describe('Database for RETURN 1; the server default when unset.'),
+  },
+  { interval: '30s', timeout: '5s', service: 'neo4j' },
+);
+
+/**
+ * Bolt handshake and `RETURN 1`, as AMAS's own /api/v1/health does. The driver is built once
+ * and reused, so a run measures the server, not driver start-up. Down: handshake, auth or query error.
+ */
+export const neo4jProbe = {
+  type: 'neo4j',
+  schema,
+  create(config) {
+    let driver: Driver | undefined;
+    const getDriver = (): Driver => {
+      driver ??= neo4j.driver(config.uri, neo4j.auth.basic(config.username, config.password), {
+        connectionTimeout: config.timeout,
+        connectionAcquisitionTimeout: config.timeout,
+        maxConnectionPoolSize: 2,
+        disableLosslessIntegers: true,
+        logging: { level: 'error', logger: () => undefined },
+      });
+      return driver;
+    };
+    return {
+      async run({ signal }) {
+        const session = getDriver().session({ defaultAccessMode: neo4j.session.READ, ...(config.database ? { database: config.database } : {}) });
+        const end = (): void => void session.close().catch(() => undefined);
+        try {
+          const result = await raceWithSignal(session.run('RETURN 1 AS ok'), signal, end);
+          const value: unknown = result.records[0]?.get('ok');
+          if (value !== 1) return failure('invalid_reply', 'Neo4j did not return 1 for RETURN 1');
+          return success('Neo4j answered RETURN 1');
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? '';
+          const reason = code.startsWith('Neo.ClientError.Security.') ? 'auth' : classifyError(error);
+          return failure(reason, `Neo4j check failed: ${describeError(error)}`);
+        } finally {
+          end();
+        }
+      },
+      async close() {
+        await driver?.close();
+        driver = undefined;
+      },
+    };
+  },
+} satisfies ProbeDefinition<typeof schema>;

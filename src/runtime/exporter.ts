@@ -1,0 +1,163 @@
+import { watchFile, unwatchFile, type Stats } from 'node:fs';
+import { ConfigError, type ConfigProblem } from '../config/errors';
+import { loadConfigFile, type LoadedConfig } from '../config/load';
+import type { ExporterConfig } from '../config/schema';
+import { createLogger, type Logger } from '../logging/logger';
+import { SecretStore } from '../logging/redact';
+import { createMetrics, type MetricGroup, type MetricsBundle } from '../metrics/definitions';
+import { exposition, type ExpositionFormat } from '../metrics/exposition';
+import { refreshProbeMetrics } from '../metrics/record';
+import { moduleFactories } from '../modules/registry';
+import type { ExporterModule } from '../modules/types';
+import { ResultStore } from '../scheduler/result-store';
+import { Scheduler } from '../scheduler/scheduler';
+import { buildHealth, buildReady } from '../server/health';
+import type { HealthBody, ReadyBody } from '../server/health-model';
+import { VERSION } from './version';
+
+export interface ExporterOptions {
+  readonly configPath: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where JSON log lines go (stdout by default). */
+  readonly logStream?: NodeJS.WritableStream;
+  /** Poll the config file for changes every this many ms (0: off). */
+  readonly watchIntervalMs?: number;
+}
+
+export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+/**
+ * The running exporter: the current config, the modules, the scheduler and the result store.
+ * Reads (scrapes, /health) never wait for probes; reloads are serialised and atomic: a config that
+ * fails validation or module configuration is refused and the old one keeps running.
+ */
+export class Exporter {
+  readonly secrets = new SecretStore();
+  readonly store = new ResultStore();
+  readonly bundle: MetricsBundle;
+  readonly logger: Logger;
+  readonly scheduler: Scheduler;
+  readonly modules: readonly ExporterModule[];
+  readonly startedAt = Date.now();
+  private current: LoadedConfig;
+  private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true });
+  private firstRoundDone = false;
+  private stopped = false;
+
+  private constructor(private readonly options: ExporterOptions, loaded: LoadedConfig) {
+    this.current = loaded;
+    this.secrets.replaceAll(loaded.secrets);
+    this.logger = createLogger({ level: loaded.config.log_level, secrets: this.secrets, ...(options.logStream ? { stream: options.logStream } : {}) });
+    this.bundle = createMetrics(VERSION);
+    this.scheduler = new Scheduler({
+      store: this.store,
+      logger: this.logger,
+      maxConcurrent: loaded.config.scheduler.max_concurrent,
+      jitter: loaded.config.scheduler.jitter,
+      onRunStateChange: (inFlight) => this.bundle.metrics.probesInFlight.set(inFlight),
+    });
+    const deps = { metrics: this.bundle.metrics, store: this.store, logger: this.logger, secrets: this.secrets };
+    this.modules = moduleFactories.map((factory) => factory(deps));
+  }
+
+  /** Loads the config and starts every module; throws ConfigError when the config is unusable. */
+  static async start(options: ExporterOptions): Promise<Exporter> {
+    const loaded = loadConfigFile(options.configPath, { env: options.env ?? process.env });
+    const exporter = new Exporter(options, loaded);
+    await exporter.apply(loaded.config);
+    exporter.markReloaded(true);
+    exporter.logger.info('config loaded', { component: 'config', file: options.configPath, probes: exporter.scheduler.names().length });
+    if (options.watchIntervalMs && options.watchIntervalMs > 0) exporter.watch(options.watchIntervalMs);
+    return exporter;
+  }
+
+  get config(): ExporterConfig {
+    return this.current.config;
+  }
+
+  get configPath(): string {
+    return this.options.configPath;
+  }
+
+  /** Loads the config file again; refuses an invalid one and keeps the current config running. */
+  reload(): Promise<ReloadResult> {
+    this.reloading = this.reloading.then(() => this.reloadNow());
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
+    if (this.stopped) return { ok: true };
+    const log = this.logger.child({ component: 'config' });
+    try {
+      const loaded = loadConfigFile(this.options.configPath, { env: this.options.env ?? process.env });
+      // Old secrets stay known: runs started under the old config may still log.
+      for (const secret of loaded.secrets) this.secrets.add(secret);
+      await this.apply(loaded.config);
+      this.current = loaded;
+      this.markReloaded(true);
+      log.info('config reloaded', { file: this.options.configPath, probes: this.scheduler.names().length });
+      return { ok: true };
+    } catch (error) {
+      const problems = error instanceof ConfigError ? error.problems : [{ file: this.options.configPath, path: '', message: String(error) }];
+      this.markReloaded(false);
+      log.error('config reload refused; the previous config keeps running', { problems: problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`) });
+      // Put the modules back on the config that is still in force.
+      await this.apply(this.current.config).catch(() => undefined);
+      return { ok: false, problems };
+    }
+  }
+
+  private async apply(config: ExporterConfig): Promise<void> {
+    for (const module of this.modules) await module.configure(config);
+    this.logger.level = config.log_level;
+    this.scheduler.configure(config.scheduler.max_concurrent, config.scheduler.jitter);
+    await this.scheduler.sync(this.modules.flatMap((module) => module.tasks()));
+  }
+
+  private markReloaded(ok: boolean): void {
+    const { metrics } = this.bundle;
+    metrics.configReloadSuccessful.set(ok ? 1 : 0);
+    metrics.configReloads.inc({ result: ok ? 'success' : 'failure' });
+    if (ok) metrics.configReloadTimestamp.set(Date.now() / 1000);
+  }
+
+  private watch(intervalMs: number): void {
+    watchFile(this.options.configPath, { interval: intervalMs, persistent: false }, (now: Stats, before: Stats) => {
+      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) void this.reload();
+    });
+  }
+
+  /** Serialises the given metric groups; reads memory only. */
+  async scrape(groups: readonly MetricGroup[], format: ExpositionFormat): Promise<string> {
+    for (const module of this.modules) module.beforeScrape();
+    refreshProbeMetrics(this.bundle.metrics, this.store);
+    return exposition(groups.map((group) => this.bundle.registries[group]), format);
+  }
+
+  health(): HealthBody {
+    return buildHealth(this.modules.map((module) => module.health()), VERSION, (Date.now() - this.startedAt) / 1000);
+  }
+
+  ready(): ReadyBody {
+    return buildReady(this.modules.map((module) => module.health()));
+  }
+
+  /** The exporter's own readiness for Kubernetes: config loaded and every probe has run once. */
+  selfReady(): boolean {
+    if (this.stopped) return false;
+    this.firstRoundDone ||= this.store.allRanOnce();
+    return this.firstRoundDone;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    unwatchFile(this.options.configPath);
+    await this.scheduler.stop();
+    await Promise.all(this.modules.map((module) => module.close().catch(() => undefined)));
+  }
+}

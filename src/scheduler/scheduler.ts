@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { DeadlineExceeded, raceWithSignal } from '../lib/abort';
+import type { Logger } from '../logging/logger';
+import { describeError } from '../probes/classify-error';
+import type { Probe, ProbeReport, ProbeResult } from '../probes/types';
+import type { ResultStore } from './result-store';
+import { Semaphore } from './semaphore';
+
+/** A probe with its schedule. Tasks with the same name and fingerprint are the same task across reloads. */
+export interface ScheduledTask {
+  readonly name: string;
+  /** Changes whenever the task's config changes; an unchanged task keeps running and keeps its state. */
+  readonly fingerprint: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly probe: Probe;
+}
+
+interface RunningTask {
+  readonly task: ScheduledTask;
+  timer: NodeJS.Timeout | undefined;
+  inFlight: Promise<ProbeResult> | undefined;
+  stopped: boolean;
+}
+
+export interface SchedulerOptions {
+  readonly store: ResultStore;
+  readonly logger: Logger;
+  readonly maxConcurrent: number;
+  /** Fraction of the interval by which each run may start early or late. */
+  readonly jitter: number;
+  readonly onRunStateChange?: (inFlight: number) => void;
+}
+
+/**
+ * Runs each task on its own interval, with jitter, a hard deadline (an AbortSignal the probe must
+ * honour, raced so that even a probe that ignores it is cut), at most one run per task at a time and
+ * a global cap on concurrent runs. A probe that throws is recorded as reason `internal`.
+ */
+export class Scheduler {
+  private readonly tasks = new Map<string, RunningTask>();
+  private readonly semaphore: Semaphore;
+  private jitter: number;
+  private running = 0;
+  private stopping = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.semaphore = new Semaphore(options.maxConcurrent);
+    this.jitter = options.jitter;
+  }
+
+  configure(maxConcurrent: number, jitter: number): void {
+    this.semaphore.setLimit(maxConcurrent);
+    this.jitter = jitter;
+  }
+
+  /** Makes the running set equal to `tasks`: new ones start, changed ones restart, removed ones stop. */
+  async sync(tasks: readonly ScheduledTask[]): Promise<void> {
+    const wanted = new Map(tasks.map((task) => [task.name, task]));
+    const closing: Promise<void>[] = [];
+    for (const [name, running] of this.tasks) {
+      const next = wanted.get(name);
+      if (next && next.fingerprint === running.task.fingerprint) {
+        // Unchanged: keep the running instance; the freshly built probe is not needed.
+        if (next.probe !== running.task.probe) closing.push(next.probe.close().catch(() => undefined));
+        wanted.delete(name);
+        continue;
+      }
+      closing.push(this.stopTask(running));
+      this.tasks.delete(name);
+      if (!next) this.options.store.forget(name);
+    }
+    for (const task of wanted.values()) this.startTask(task);
+    await Promise.all(closing);
+  }
+
+  names(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  /** Runs a task now (sharing a run already under way) and returns its result. */
+  runNow(name: string): Promise<ProbeResult> | undefined {
+    const running = this.tasks.get(name);
+    return running ? this.execute(running) : undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.tasks.values()];
+    this.tasks.clear();
+    await Promise.all(all.map((running) => this.stopTask(running)));
+  }
+
+  private startTask(task: ScheduledTask): void {
+    const running: RunningTask = { task, timer: undefined, inFlight: undefined, stopped: false };
+    this.tasks.set(task.name, running);
+    this.options.store.register(task.name);
+    // The first run comes soon, spread over a short window so a restart does not fire every probe at once.
+    this.schedule(running, Math.random() * Math.min(1000, task.intervalMs * this.jitter));
+  }
+
+  private async stopTask(running: RunningTask): Promise<void> {
+    running.stopped = true;
+    if (running.timer) clearTimeout(running.timer);
+    await running.inFlight?.catch(() => undefined);
+    await running.task.probe.close().catch(() => undefined);
+  }
+
+  private schedule(running: RunningTask, delayMs: number): void {
+    if (running.stopped || this.stopping) return;
+    running.timer = setTimeout(() => {
+      const started = Date.now();
+      void this.execute(running).finally(() => {
+        const { intervalMs } = running.task;
+        const offset = (Math.random() * 2 - 1) * this.jitter * intervalMs;
+        // The next run is due one interval after this one started; a run longer than that is followed at once.
+        this.schedule(running, Math.max(0, intervalMs + offset - (Date.now() - started)));
+      });
+    }, delayMs);
+    running.timer.unref();
+  }
+
+  private execute(running: RunningTask): Promise<ProbeResult> {
+    running.inFlight ??= this.runOnce(running.task).finally(() => {
+      running.inFlight = undefined;
+    });
+    return running.inFlight;
+  }
+
+  private async runOnce(task: ScheduledTask): Promise<ProbeResult> {
+    const release = await this.semaphore.acquire();
+    this.running += 1;
+    this.options.onRunStateChange?.(this.running);
+    const correlationId = randomUUID();
+    const logger = this.options.logger.child({ component: 'scheduler', probe: task.name, correlation_id: correlationId });
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(task.timeoutMs)), task.timeoutMs);
+    const startedAt = Date.now();
+    const started = performance.now();
+    let report: ProbeReport;
+    try {
+      report = await raceWithSignal(task.probe.run({ signal: controller.signal, logger }), controller.signal);
+    } catch (error) {
+      report =
+        error instanceof DeadlineExceeded
+          ? { outcome: { ok: false, reason: 'timeout', message: `No result within the ${task.timeoutMs}ms timeout` }, observations: [] }
+          : { outcome: { ok: false, reason: 'internal', message: `Probe raised an error: ${describeError(error)}` }, observations: [] };
+      if (!(error instanceof DeadlineExceeded)) logger.error('probe raised an error', { error: describeError(error) });
+    } finally {
+      clearTimeout(deadline);
+      release();
+      this.running -= 1;
+      this.options.onRunStateChange?.(this.running);
+    }
+    const result: ProbeResult = { ...report, probe: task.name, correlationId, startedAt, durationSeconds: (performance.now() - started) / 1000 };
+    if (result.outcome.ok) logger.debug('probe succeeded', { duration_seconds: result.durationSeconds });
+    else logger.warn('probe failed', { reason: result.outcome.reason, detail: result.outcome.message, duration_seconds: result.durationSeconds });
+    if (!isSuperseded(this.tasks.get(task.name), task)) this.options.store.record(result);
+    return result;
+  }
+}
+
+/** A result from a task that was replaced or removed while it ran must not overwrite its successor's. */
+function isSuperseded(current: RunningTask | undefined, task: ScheduledTask): boolean {
+  return !current || current.task !== task;
+}
