@@ -62,6 +62,8 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     fixesApplied: new Counter({ name: 'amas_fixes_applied_total', help: 'Fixes applied, from the logs.', labelNames: ['type', 'success'] as const, registers: core }),
     userSatisfaction: new Counter({ name: 'amas_user_satisfaction_score_total', help: 'User satisfaction ratings received, by rating, from the logs.', labelNames: ['rating'] as const, registers: core }),
     logLines: new Counter({ name: 'amas_exporter_log_lines_total', help: 'Log lines read, by source and result (matched, unmatched, invalid_json, too_long, empty).', labelNames: ['source', 'result'] as const, registers: core }),
+    logLastLine: new Gauge({ name: 'amas_exporter_log_last_line_timestamp_seconds', help: 'When a line was last read from the source (Unix time); a stalled tail stops moving it.', labelNames: ['source'] as const, registers: core }),
+    logLabelOverflow: new Counter({ name: 'amas_exporter_log_label_overflow_total', help: 'Label values replaced by "other" because the label reached its cap of distinct values.', labelNames: ['label'] as const, registers: core }),
 
     // --- Security (seed: Security Metrics, served on /metrics/security) ---------------------
     authAttempts: new Counter({ name: 'amas_auth_attempts_total', help: 'Authentication attempts, from the logs.', labelNames: ['method', 'result', 'ip_hash'] as const, registers: security }),
@@ -83,6 +85,14 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     aiTokensUsed: new Counter({ name: 'amas_ai_tokens_used_total', help: 'Tokens used by the exporter\'s AI calls, by type (prompt, completion).', labelNames: ['provider', 'type'] as const, registers: ai }),
     aiCostUsd: new Counter({ name: 'amas_ai_cost_usd_total', help: "Estimated USD spent on the exporter's AI calls, from the price table.", labelNames: ['provider'] as const, registers: ai }),
     bulletproofValidations: new Counter({ name: 'amas_bulletproof_validations_total', help: 'Validation runs across providers, by result.', labelNames: ['result'] as const, registers: ai }),
+    providerRungSuccess: new Gauge({ name: 'amas_provider_probe_success', help: 'Whether the latest run of a ladder rung (reachability, metadata, validation) passed.', labelNames: ['provider', 'rung'] as const, registers: ai }),
+    providerCircuitState: new Gauge({ name: 'amas_provider_circuit_state', help: 'Circuit breaker state of paid calls: 0 closed, 1 open, 2 half-open.', labelNames: ['provider'] as const, registers: ai }),
+    providerRateLimitRemaining: new Gauge({ name: 'amas_provider_rate_limit_remaining', help: 'Remaining rate limit the provider reported in its reply headers, by kind (requests, tokens).', labelNames: ['provider', 'kind'] as const, registers: ai }),
+    providerBudgetSpent: new Gauge({ name: 'amas_provider_budget_spent', help: "Today's paid-probe spend (UTC day), by unit (requests, tokens, usd).", labelNames: ['provider', 'unit'] as const, registers: ai }),
+    providerBudgetRemaining: new Gauge({ name: 'amas_provider_budget_remaining', help: "What is left of today's paid-probe budget, by unit (requests, tokens, usd).", labelNames: ['provider', 'unit'] as const, registers: ai }),
+    providerValidationSkipped: new Counter({ name: 'amas_provider_validation_skipped_total', help: 'Validation runs skipped, by reason (unconfigured, budget, circuit_open, egress).', labelNames: ['provider', 'reason'] as const, registers: ai }),
+    providerModelListed: new Gauge({ name: 'amas_provider_model_listed', help: "Whether the configured model appears in the provider's models list (0 is a warning, not a failure).", labelNames: ['provider', 'model'] as const, registers: ai }),
+    egressUp: new Gauge({ name: 'amas_exporter_egress_up', help: 'Whether the egress canary is reachable (1) or not (0); when 0 and every provider is unreachable, providers are reported unknown with reason egress.', registers: ai }),
   };
 }
 
