@@ -82,4 +82,10 @@ export interface ProviderAdapter {
   /** The small paid generation that carries the challenge. */
   generationRequest(endpoint: ProviderEndpoint, prompt: PromptSpec): RequestSpec;
   parseGeneration(body: unknown, headers: Readonly<Record<string, string>>): NormalizedReply | ShapeError;
+  /**
+   * Reads an error reply (status >= 400, body parsed JSON or undefined) for what its status code
+   * hides: Gemini refuses a bad key with 400 API_KEY_INVALID, OpenRouter an unknown model with 400.
+   * Undefined leaves the status-based reason.
+   */
+  refineFailure?(status: number, body: unknown): 'auth' | 'model_not_found' | undefined;
 }

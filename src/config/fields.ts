@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../lib/duration';
 
+const DURATION_HINT = 'expected a duration such as "500ms", "15s", "5m" or "1h"';
 const DURATION_TEXT = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
 
 /** A duration string ("500ms", "15s", "5m", "1h", "1d") that parses to milliseconds. */
 export const duration = (defaultValue: string) =>
   z
-    .string()
-    .regex(DURATION_TEXT, { message: 'expected a duration such as "500ms", "15s", "5m" or "1h"' })
+    .string({ error: DURATION_HINT })
+    .regex(DURATION_TEXT, { message: DURATION_HINT })
     .default(defaultValue)
     .transform((text) => parseDurationMs(text) as number);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SecretStore } from '../logging/redact';
 import { ConfigError, type ConfigProblem } from './errors';
@@ -33,11 +33,22 @@ function describeFound(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+function boundText(issue: { origin?: string }, bound: unknown, word: 'least' | 'most'): string {
+  if (issue.origin === 'string') return `expected at ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`;
+  if (issue.origin === 'array') return `expected at ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`;
+  return `expected a number at ${word} ${String(bound)}`;
+}
+
+/** zod's own wording starts like this; a schema's custom message does not. */
+const GENERIC_MESSAGE = /^(Invalid input|Invalid option|Invalid string|Too (small|big))/;
+
 function messageFor(issue: z.core.$ZodIssue & { input?: unknown }): string {
   const found = describeFound(issue.input);
+  const custom = !GENERIC_MESSAGE.test(issue.message);
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `missing required key (expected ${issue.expected})` : `expected ${issue.expected}, found ${found}`;
+      if (issue.input === undefined) return `missing required key (expected ${issue.expected})`;
+      return custom ? `${issue.message}, found ${found}` : `expected ${issue.expected}, found ${found}`;
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
@@ -53,10 +64,11 @@ function messageFor(issue: z.core.$ZodIssue & { input?: unknown }): string {
       if (issue.format === 'url') return `expected an http:// or https:// URL, found ${found}`;
       return `${issue.message}, found ${found}`;
     case 'too_small':
+      return `${boundText(issue, issue.minimum, 'least')}, found ${found}`;
     case 'too_big':
-      return `${issue.message.replace(/^Too (small|big): /, '')}, found ${found}`;
+      return `${boundText(issue, issue.maximum, 'most')}, found ${found}`;
     default:
-      return issue.message;
+      return issue.input === undefined ? issue.message : `${issue.message}, found ${found}`;
   }
 }
 
@@ -93,6 +105,16 @@ class Locator {
     }
     return undefined;
   }
+}
+
+/** The key path of a node from the visitor's ancestry: pair keys and sequence indexes. */
+function pathOf(ancestry: readonly unknown[], node: unknown): (string | number)[] {
+  const keys: (string | number)[] = [];
+  ancestry.forEach((ancestor, index) => {
+    if (isPair(ancestor)) keys.push(isScalar(ancestor.key) ? String(ancestor.key.value) : '?');
+    else if (isSeq(ancestor)) keys.push(ancestor.items.indexOf((ancestry[index + 1] ?? node) as never));
+  });
+  return keys;
 }
 
 /** Replaces every `<field>_file: path` with `<field>: <file contents, trimmed>`, recording problems. */
@@ -139,6 +161,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   if (problems.length > 0) throw new ConfigError('invalid', problems);
 
   const secrets: string[] = [];
+  const unresolvedPaths = new Set<string>();
   visit(doc, {
     Scalar(_key, node, ancestry) {
       if (typeof node.value !== 'string' || !node.value.includes('$')) return;
@@ -146,8 +169,9 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       secrets.push(...result.secrets);
       for (const name of result.missing) {
         const position = node.range ? lines.linePos(node.range[0]) : undefined;
-        const keys = ancestry.filter(isPair).map((pair) => (isScalar(pair.key) ? String(pair.key.value) : '?'));
-        problems.push({ file, line: position?.line, column: position?.col, path: keys.join('.'), message: `environment variable ${name} is not set and has no default (write \${${name}:-default})` });
+        const keys = pathOf(ancestry, node);
+        unresolvedPaths.add(formatPath(keys));
+        problems.push({ file, line: position?.line, column: position?.col, path: formatPath(keys), message: `environment variable ${name} is not set and has no default (write \${${name}:-default})` });
       }
       node.value = result.value;
     },
@@ -161,6 +185,8 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const parsed = configSchema.safeParse(resolved, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      // The missing variable is already reported; the empty value it left is not a second problem.
+      if (unresolvedPaths.has(formatPath(issue.path as Path))) continue;
       const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
       problems.push(locator.problem(issue.path as Path, messageFor(issue), key));
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { probeDefinitions } from '../probes/registry';
+import { adminConfigSchema } from '../server/admin-config';
 
 const probeSchemas = Object.values(probeDefinitions).map((definition) => definition.schema);
 
@@ -25,6 +26,7 @@ export const configSchema = z
     listen: listenSchema.prefault({}),
     log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     scheduler: schedulerSchema.prefault({}),
+    admin: adminConfigSchema.prefault({}).describe('The admin API (POST /admin/refresh-provider-health, GET /debug/probes/<name>); off unless a token is set.'),
     probes: z
       .array(probeConfigSchema)
       .default([])

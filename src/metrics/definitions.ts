@@ -40,6 +40,7 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     configReloadTimestamp: new Gauge({ name: 'amas_exporter_config_last_reload_success_timestamp_seconds', help: 'When the config was last loaded successfully (Unix time).', registers: core }),
     configReloads: new Counter({ name: 'amas_exporter_config_reloads_total', help: 'Config reload attempts, by result.', labelNames: ['result'] as const, registers: core }),
     buildInfo: new Gauge({ name: 'amas_exporter_build_info', help: 'Build information; always 1.', labelNames: ['version', 'nodejs_version'] as const, registers: core }),
+    adminAuthFailures: new Counter({ name: 'amas_exporter_admin_auth_failures_total', help: 'Admin API requests refused, by reason (missing_token, wrong_token, rate_limited).', labelNames: ['reason'] as const, registers: core }),
     resourceSource: new Gauge({ name: 'amas_exporter_resource_source', help: 'Where the system probe reads resource use: cgroup_v2 (the pod) or proc (the host).', labelNames: ['source'] as const, registers: core }),
 
     // --- Dependencies and the pod (seed: System Health Metrics) -----------------------------

@@ -37,8 +37,12 @@ export const redisProbe = {
           enableOfflineQueue: false,
           retryStrategy: () => null,
         });
-        // Without a listener ioredis re-throws connection errors as unhandled 'error' events.
-        client.on('error', () => undefined);
+        // Without a listener ioredis re-throws connection errors as unhandled 'error' events; the
+        // socket error (ECONNREFUSED, ENOTFOUND, ...) only arrives here, connect() just says "closed".
+        let socketError: unknown;
+        client.on('error', (error) => {
+          socketError ??= error;
+        });
         const end = (): void => client.disconnect();
         try {
           await raceWithSignal(client.connect(), signal, end);
@@ -53,7 +57,8 @@ export const redisProbe = {
           }
           return success('Redis answered PING', observations);
         } catch (error) {
-          return failure(classifyError(error), `Redis check failed: ${describeError(error)}`);
+          const cause = socketError ?? error;
+          return failure(classifyError(cause), `Redis check failed: ${describeError(cause)}`);
         } finally {
           end();
         }

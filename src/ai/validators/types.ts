@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { ChallengeValues } from '../challenge-text';
+import type { PastChallenge } from '../challenge';
+import type { FakeAiReason } from '../run-result';
+import type { ApiStyle, NormalizedReply } from '../types';
+
+/** A reply seen earlier, kept to catch a provider that answers different challenges identically. */
+export interface PastReply {
+  readonly normalised: string;
+  readonly code: string;
+}
+
+/** Read-only view of what a provider's earlier validation runs left behind (bounded windows, oldest first). */
+export interface ValidationWindowsView {
+  readonly challenges: readonly PastChallenge[];
+  readonly replyIds: readonly string[];
+  readonly replies: readonly PastReply[];
+  readonly latenciesMs: readonly number[];
+}
+
+/** The provider as validators need to know it. */
+export interface ValidatedProvider {
+  readonly id: string;
+  readonly style: ApiStyle;
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly reasoning: boolean;
+}
+
+/** Everything one validation run knows when its reply arrives. */
+export interface ValidationContext {
+  readonly provider: ValidatedProvider;
+  readonly challenge: ChallengeValues;
+  readonly prompt: string;
+  readonly maxTokens: number;
+  readonly reply: NormalizedReply;
+  /** Wall time of the generation call, request sent to reply read. */
+  readonly latencyMs: number;
+  readonly windows: ValidationWindowsView;
+}
+
+/** One validator's finding: a pass, or a fake-AI reason with the evidence. */
+export type ValidatorVerdict =
+  | { readonly ok: true; readonly detail: string }
+  | { readonly ok: false; readonly reason: FakeAiReason; readonly detail: string };
+
+export const pass = (detail: string): ValidatorVerdict => ({ ok: true, detail });
+export const flag = (reason: FakeAiReason, detail: string): ValidatorVerdict => ({ ok: false, reason, detail });
+
+/** A configured validator: settings compiled at creation, `check` pure and synchronous. */
+export interface Validator {
+  check(ctx: ValidationContext): ValidatorVerdict;
+}
+
+/**
+ * One kind of check: its config schema (a strict zod object with `enabled` and defaults; no
+ * transforms, so a provider's partial override can be merged over the parsed global settings)
+ * and a factory. One file per validator, one entry in ./registry.ts.
+ */
+export interface ValidatorDefinition<S extends z.ZodObject = z.ZodObject> {
+  readonly name: string;
+  /** What the validator catches, for docs and reports. */
+  readonly summary: string;
+  readonly schema: S;
+  readonly create: (config: z.output<S>) => Validator;
+}
