@@ -43,7 +43,7 @@ export function probeSchema<T extends string, S extends z.ZodRawShape>(type: T, 
         .describe('A failing critical probe makes /health unhealthy and /ready not ready.'),
       service: z
         .string()
-        .regex(/^[a-z_]+$/)
+        .regex(/^([a-z][a-z0-9_]*)?$/, { message: 'expected a lower-case key such as "database" or "neo4j"' })
         .default(defaults.service ?? '')
         .describe('Key under /health and /ready `services` that this probe reports ("" for none).'),
       ...shape,

@@ -62,6 +62,7 @@ function messageFor(issue: z.core.$ZodIssue & { input?: unknown }): string {
       return `${issue.message}, found ${found}`;
     case 'invalid_format':
       if (issue.format === 'url') return `expected an http:// or https:// URL, found ${found}`;
+      if (!custom && issue.format === 'regex') return `expected text matching ${(issue as { pattern?: string }).pattern ?? 'the pattern'}, found ${found}`;
       return `${issue.message}, found ${found}`;
     case 'too_small':
       return `${boundText(issue, issue.minimum, 'least')}, found ${found}`;

@@ -55,6 +55,7 @@ export class Exporter {
       maxConcurrent: loaded.config.scheduler.max_concurrent,
       jitter: loaded.config.scheduler.jitter,
       onRunStateChange: (inFlight) => this.bundle.metrics.probesInFlight.set(inFlight),
+      redact: (text) => this.secrets.redact(text),
     });
     const deps = { metrics: this.bundle.metrics, store: this.store, logger: this.logger, secrets: this.secrets };
     this.modules = moduleFactories.map((factory) => factory(deps));

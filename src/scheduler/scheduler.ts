@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   /** Fraction of the interval by which each run may start early or late. */
   readonly jitter: number;
   readonly onRunStateChange?: (inFlight: number) => void;
+  /** Scrubs secrets from result messages before they are stored, so no reader can leak them. */
+  readonly redact: (text: string) => string;
 }
 
 /**
@@ -152,7 +154,8 @@ export class Scheduler {
       this.running -= 1;
       this.options.onRunStateChange?.(this.running);
     }
-    const result: ProbeResult = { ...report, probe: task.name, correlationId, startedAt, durationSeconds: (performance.now() - started) / 1000 };
+    const outcome = { ...report.outcome, message: this.options.redact(report.outcome.message) };
+    const result: ProbeResult = { ...report, outcome, probe: task.name, correlationId, startedAt, durationSeconds: (performance.now() - started) / 1000 };
     if (result.outcome.ok) logger.debug('probe succeeded', { duration_seconds: result.durationSeconds });
     else logger.warn('probe failed', { reason: result.outcome.reason, detail: result.outcome.message, duration_seconds: result.durationSeconds });
     if (!isSuperseded(this.tasks.get(task.name), task)) this.options.store.record(result);

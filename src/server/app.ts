@@ -2,6 +2,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import { METRIC_GROUPS, type MetricGroup } from '../metrics/definitions';
 import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '../metrics/exposition';
 import type { Exporter } from '../runtime/exporter';
+import { mountAdmin } from './admin';
+import { mountStatusPage } from './status-page';
 
 /** `?exclude=ai-providers,security` (or repeated) leaves groups out of /metrics; see docs/metrics.md. */
 function groupsFor(request: Request): MetricGroup[] | string {
@@ -21,6 +23,8 @@ async function sendMetrics(exporter: Exporter, groups: readonly MetricGroup[], r
 /** The HTTP API on :8001. Every handler reads memory only; none waits for a probe. */
 export function createApp(exporter: Exporter): Express {
   const app = express();
+  // Every JSON reply passes through the secret store: a second line of defence behind the probes'.
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'string' ? exporter.secrets.redact(value) : value));
   app.disable('x-powered-by');
   app.set('etag', false);
 
@@ -53,11 +57,9 @@ export function createApp(exporter: Exporter): Express {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
   });
 
-  app.post('/-/reload', async (_request, response) => {
-    const result = await exporter.reload();
-    if (result.ok) response.json({ status: 'reloaded' });
-    else response.status(400).json({ status: 'refused', problems: result.problems });
-  });
+  // POST /-/reload, the admin API and GET /debug/probes (token rules in admin.ts), and the status page.
+  mountAdmin(app, exporter);
+  mountStatusPage(app, exporter);
 
   app.use((request, response) => {
     response.status(404).json({ error: 'not found', path: request.path });

@@ -1,6 +1,7 @@
 import type { Exporter } from '../runtime/exporter';
 import { VERSION } from '../runtime/version';
 import type { ProbeRecord } from '../scheduler/result-store';
+import { redactDeep } from './admin-redact';
 import { providerViews, type ProviderView } from './status-page-providers';
 
 /** The latest run of a probe, as the status page shows it. */
@@ -124,5 +125,5 @@ export async function buildStatusSnapshot(exporter: Exporter): Promise<StatusSna
     providers: providerViews(exporter),
     log_sources: await logSources(exporter),
   };
-  return exporter.secrets.redactValue(snapshot);
+  return redactDeep(exporter.secrets, snapshot);
 }

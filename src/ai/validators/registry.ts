@@ -35,9 +35,17 @@ export const validatorSettingsSchema = z
   .strict();
 export type ValidatorSettings = z.output<typeof validatorSettingsSchema>;
 
+/** The same keys, each optional and without its default, so an override holds only what it sets. */
+function withoutDefaults(schema: z.ZodObject): z.ZodObject {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+  );
+  return z.object(shape).strict();
+}
+
 /** A provider's `validators:` override: any subset of any validator's keys, merged over the global settings. */
 export const validatorOverridesSchema = z
-  .object(Object.fromEntries(VALIDATOR_NAMES.map((name) => [name, (validatorDefinitions[name].schema as z.ZodObject).partial().strict().optional()])) as unknown as {
+  .object(Object.fromEntries(VALIDATOR_NAMES.map((name) => [name, withoutDefaults(validatorDefinitions[name].schema as z.ZodObject).optional()])) as unknown as {
     [K in ValidatorName]: z.ZodOptional<z.ZodObject>;
   })
   .strict();

@@ -71,7 +71,7 @@ export async function openRuntime(args: CommandArgs, env: NodeJS.ProcessEnv = pr
     async runOnce(tasks) {
       // The exporter's own scheduler runs each task: same deadline, concurrency cap and error
       // handling. Jitter 0 makes the first run start at once; the next is a day away.
-      const scheduler = new Scheduler({ store, logger, maxConcurrent: loaded.config.scheduler.max_concurrent, jitter: 0 });
+      const scheduler = new Scheduler({ store, logger, maxConcurrent: loaded.config.scheduler.max_concurrent, jitter: 0, redact: (text) => secrets.redact(text) });
       schedulers.push(scheduler);
       // Results are collected as the store records them rather than through runNow, which could
       // start a second run of a probe that finished before its first timer fired.
@@ -85,8 +85,15 @@ export async function openRuntime(args: CommandArgs, env: NodeJS.ProcessEnv = pr
           if (results.size === wanted.size) resolve();
         });
       });
-      await scheduler.sync(tasks.map((task) => ({ ...task, intervalMs: NEVER_AGAIN_MS })));
-      await finished;
+      // The scheduler's timers are unref'd (a server must be able to exit); this one keeps the
+      // command alive until every result is in. Each run is bounded by its task's timeout.
+      const keepAlive = setInterval(() => undefined, 1000);
+      try {
+        await scheduler.sync(tasks.map((task) => ({ ...task, intervalMs: NEVER_AGAIN_MS })));
+        await finished;
+      } finally {
+        clearInterval(keepAlive);
+      }
       await scheduler.stop();
       return tasks.map((task) => results.get(task.name) as ProbeResult);
     },

@@ -32,7 +32,7 @@ describe('the scheduler', () => {
   let store: ResultStore;
   beforeEach(() => {
     store = new ResultStore();
-    scheduler = new Scheduler({ store, logger, maxConcurrent: 2, jitter: 0 });
+    scheduler = new Scheduler({ store, logger, maxConcurrent: 2, jitter: 0, redact: (text) => text });
   });
   afterEach(() => scheduler.stop());
 

@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a simulated model decided to say, before the style wraps it in its envelope. */
+export interface SimAnswer {
+  readonly text: string;
+  /** '' when the model does not think aloud. */
+  readonly reasoning: string;
+  /** How reasoning is carried in styles that have choices: a field, or a `<think>` block in the content. */
+  readonly reasoningField: 'reasoning_content' | 'reasoning';
+  readonly thinkTags: boolean;
+  readonly model: string;
+  readonly id: string;
+  readonly usage: { readonly prompt: number; readonly completion: number } | null;
+}
+
+/** A generation request as the provider understood it. */
+export interface SimRequest {
+  readonly model: string;
+  readonly system: string;
+  readonly user: string;
+}
+
+export type SimErrorKind = 'missing_key' | 'bad_key' | 'model_not_found' | 'rate_limited' | 'server_error' | 'bad_request' | 'not_found';
+
+/** A reply the style sends for an error, with the status the real API uses. */
+export interface SimErrorReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** How one API style looks from the server side: routes, key check, request and reply shapes. */
+export interface SimStyle {
+  /** Appended to `/p/<id>` to form the base URL the matching adapter expects. */
+  readonly basePath: string;
+  /** Which endpoint a method and path (after `/p/<id>`) address; the Gemini path also names the model. */
+  route(method: string, path: string): { kind: 'models' } | { kind: 'generation'; pathModel?: string } | undefined;
+  /** The key as this API reads it (a header, or Gemini's `?key=`); undefined when absent. */
+  keyOf(headers: IncomingHttpHeaders, url: URL): string | undefined;
+  /** Names of headers that carry credentials in this style, for redaction in records. */
+  readonly authHeaders: readonly string[];
+  /** Style-specific request checks beyond the key (Anthropic's anthropic-version); undefined when fine. */
+  checkHeaders?(headers: IncomingHttpHeaders): SimErrorReply | undefined;
+  readRequest(body: unknown, pathModel: string | undefined): SimRequest | string;
+  modelsBody(models: readonly string[]): unknown;
+  replyBody(answer: SimAnswer): unknown;
+  error(kind: SimErrorKind, detail: string): SimErrorReply;
+  /** Headers the real API adds to replies: request id, rate-limit counters. */
+  replyHeaders(): Record<string, string>;
+  newId(): string;
+}
