@@ -37,16 +37,27 @@ export const neo4jProbe = {
     };
     return {
       async run({ signal }) {
-        const session = getDriver().session({ defaultAccessMode: neo4j.session.READ, ...(config.database ? { database: config.database } : {}) });
+        const current = getDriver();
+        const session = current.session({ defaultAccessMode: neo4j.session.READ, ...(config.database ? { database: config.database } : {}) });
         const end = (): void => void session.close().catch(() => undefined);
+        // A run cut by its deadline can leave a connection that never answers holding a pool slot
+        // for good; the driver is dropped (closing its connections) and the next run builds a new one.
+        const discard = (): void => {
+          if (driver === current) driver = undefined;
+          void current.close().catch(() => undefined);
+        };
         try {
-          const result = await raceWithSignal(session.run('RETURN 1 AS ok'), signal, end);
+          const result = await raceWithSignal(session.run('RETURN 1 AS ok'), signal, () => {
+            end();
+            discard();
+          });
           const value: unknown = result.records[0]?.get('ok');
           if (value !== 1) return failure('invalid_reply', 'Neo4j did not return 1 for RETURN 1');
           return success('Neo4j answered RETURN 1');
         } catch (error) {
           const code = (error as { code?: string }).code ?? '';
           const reason = code.startsWith('Neo.ClientError.Security.') ? 'auth' : classifyError(error);
+          if (reason === 'timeout') discard();
           return failure(reason, `Neo4j check failed: ${describeError(error)}`);
         } finally {
           end();

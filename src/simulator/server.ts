@@ -24,6 +24,8 @@ export interface Simulator {
   /** Sets the mode; options not given return to the provider's initial ones. */
   setMode(id: string, mode: SimMode, options?: SimOptions): void;
   provider(id: string): SimProviderView;
+  /** Every provider's state with its base URL. */
+  list(): Array<SimProviderView & { readonly baseUrl: string }>;
   /** Requests received, oldest first, optionally of one endpoint kind. */
   requests(id: string, kind?: EndpointKind): readonly SimRequestRecord[];
   clearRequests(id?: string): void;
@@ -132,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     baseUrl: (id) => baseUrlOf(get(id)),
     setMode: (id, mode, modeOptions = {}) => get(id).configure({ ...modeOptions, mode } satisfies SimControl),
     provider: (id) => get(id).view(),
+    list: () => [...providers.values()].map((state) => ({ ...state.view(), baseUrl: baseUrlOf(state) })),
     requests: (id, kind) => get(id).requests(kind),
     clearRequests: (id) => (id === undefined ? [...providers.values()] : [get(id)]).forEach((state) => state.clearRequests()),
     reset: () => providers.forEach((state) => state.reset()),

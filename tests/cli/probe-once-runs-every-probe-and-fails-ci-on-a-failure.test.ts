@@ -101,7 +101,7 @@ probes:
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('the config cannot be used');
     expect((await runCli(['probe', '--once', '--config', '/nonexistent/exporter.yaml'])).code).toBe(2);
-  });
+  }, 90_000);
 
   it('documents its flags and exit codes in --help', async () => {
     const run = await runCli(['probe', '--help']);

@@ -14,5 +14,5 @@ export function knownSampleNames(): Set<string> {
   return names;
 }
 
-/** The amas_* names a PromQL expression mentions. */
-export const amasNamesIn = (expr: string): string[] => [...new Set(expr.match(/\bamas_[a-z0-9_]+/g) ?? [])];
+/** The amas_* metric names a PromQL expression mentions (label values in quotes left out). */
+export const amasNamesIn = (expr: string): string[] => [...new Set(expr.replace(/"[^"]*"/g, '""').match(/\bamas_[a-z0-9_]+/g) ?? [])];

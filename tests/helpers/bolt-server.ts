@@ -451,7 +451,8 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltT
     const success = (metadata: Record<string, unknown> = {}): void => send(RESPONSE.SUCCESS, [metadata]);
     const fail = (code: string, text: string): void => {
       failed = true;
-      // Bolt 5.7 moved the Neo4j status code to `neo4j_code` and added GQL fields.
+      // Bolt 5.7 moved the Neo4j status code to `neo4j_code` and added GQL fields; the GQL status
+      // values sent here are representative placeholders.
       const modern = negotiated !== undefined && (negotiated.major > 5 || (negotiated.major === 5 && negotiated.minor >= 7));
       send(
         RESPONSE.FAILURE,
