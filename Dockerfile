@@ -5,7 +5,8 @@
 #
 # The config is read from /etc/amas-exporter/exporter.yaml (the default config is baked in; mount
 # your own over it). The process runs as uid 1000 (user "node"), like AMAS in its pod, so it can
-# read AMAS's log volume, and writes nothing outside /tmp: the root filesystem can be read-only.
+# read AMAS's log volume. It writes only its log read positions, under /var/lib/amas-exporter (a
+# volume), so the root filesystem can be read-only.
 
 ARG NODE_IMAGE=node:24.21.0-slim
 
@@ -23,7 +24,8 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+  && mkdir -p /var/lib/amas-exporter && chown 1000:1000 /var/lib/amas-exporter
 COPY --from=build /app/dist ./dist
 COPY config/exporter.yaml /etc/amas-exporter/exporter.yaml
 

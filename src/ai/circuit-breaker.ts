@@ -48,10 +48,11 @@ export class CircuitBreaker {
     this.cooldownMs = settings.cooldownMs;
   }
 
-  /** New thresholds apply from now on; the state is kept. */
+  /** New thresholds apply from now on; the state is kept, a changed cool-down restarts the back-off. */
   updateSettings(settings: CircuitSettings): void {
+    if (settings.cooldownMs !== this.settings.cooldownMs) this.cooldownMs = settings.cooldownMs;
+    this.cooldownMs = Math.min(this.cooldownMs, settings.maxCooldownMs);
     this.settings = settings;
-    this.cooldownMs = Math.min(Math.max(this.cooldownMs, settings.cooldownMs), settings.maxCooldownMs);
   }
 
   state(now = Date.now()): CircuitState {

@@ -1,4 +1,5 @@
-import { classifyError, describeError } from '../probes/classify-error';
+import { classifyError } from '../probes/classify-error';
+import { networkDetail } from './network-detail';
 import { BodyTooLarge, readBodyCapped } from '../probes/http-body';
 import type { FailureReason } from '../probes/types';
 import { parseRetryAfter } from './adapters/reply-headers';
@@ -52,7 +53,7 @@ export async function send(spec: RequestSpec, apiKey: string | null, signal: Abo
     if (error instanceof BodyTooLarge) return callFailure('too_large', `${what}: reply body is larger than ${maxBodyBytes} bytes`, apiKey, { elapsedMs: elapsed() });
     // Whatever the abort reason, an aborted call ran out of time.
     const reason: FailureReason = signal.aborted ? 'timeout' : classifyError(error);
-    const detail = reason === 'timeout' ? 'no complete reply before the deadline' : describeError(error);
+    const detail = reason === 'timeout' ? 'no complete reply before the deadline' : networkDetail(error);
     return callFailure(reason, `${what}: ${detail}`, apiKey, { elapsedMs: elapsed() });
   }
 }

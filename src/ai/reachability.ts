@@ -2,7 +2,8 @@ import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 import { raceWithSignal } from '../lib/abort';
-import { classifyError, describeError } from '../probes/classify-error';
+import { classifyError } from '../probes/classify-error';
+import { networkDetail } from './network-detail';
 import type { FailureReason } from '../probes/types';
 
 /** Result of the free reachability rung: how long each network phase took, or why it failed. */
@@ -47,7 +48,7 @@ async function timed<T>(phase: Phase, run: () => Promise<T>): Promise<{ value: T
   }
 }
 
-const PHASE_TEXT: Record<Phase, string> = { dns: 'DNS lookup', connect: 'TCP connect', tls: 'TLS handshake' };
+const PHASE_TEXT: Record<Phase, string> = { dns: 'DNS lookup of', connect: 'TCP connect to', tls: 'TLS handshake with' };
 
 /**
  * DNS lookup, TCP connect and, for https, a TLS handshake (certificate verified, SNI set) to the
@@ -81,11 +82,11 @@ export async function checkReachability(baseUrl: string, signal: AbortSignal): P
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'connect';
     const original = error instanceof PhaseError ? error.original : error;
-    if (signal.aborted) return { ok: false, reason: 'timeout', message: `${PHASE_TEXT[phase]} to ${url.host} did not finish before the deadline`, elapsedMs: elapsedMs() };
+    if (signal.aborted) return { ok: false, reason: 'timeout', message: `${PHASE_TEXT[phase]} ${url.host} did not finish before the deadline`, elapsedMs: elapsedMs() };
     let reason = classifyError(original);
     // A handshake that fails without a TLS error code (peer closed, spoke plain HTTP) is still a TLS failure.
     if (phase === 'tls' && reason === 'connect') reason = 'tls';
-    return { ok: false, reason, message: `${PHASE_TEXT[phase]} to ${url.host} failed: ${describeError(original)}`, elapsedMs: elapsedMs() };
+    return { ok: false, reason, message: `${PHASE_TEXT[phase]} ${url.host} failed: ${networkDetail(original)}`, elapsedMs: elapsedMs() };
   } finally {
     socket?.destroy();
   }

@@ -26,4 +26,4 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): { co
 }
 
 /** Flags that take a value; the others are switches. */
-const VALUE_FLAGS = new Set(['config', 'url', 'duration', 'concurrent', 'provider', 'timeout', 'output', 'token', 'token-file', 'only', 'max-age', 'max-cost', 'max-requests']);
+const VALUE_FLAGS = new Set(['config', 'url', 'duration', 'concurrent', 'provider', 'timeout', 'output', 'token', 'token-file', 'only', 'max-age', 'max-requests', 'confirm-above']);

@@ -1,8 +1,19 @@
+import { benchmarkProvidersCommand } from './benchmark-providers';
 import { checkConfigCommand } from './check-config';
 import { probeCommand } from './probe';
 import { serveCommand } from './serve';
 import { testMonitoringCommand } from './test-monitoring';
+import { testProviderCommand } from './test-provider';
+import { testProvidersCommand } from './test-providers';
 import type { Command } from './types';
 
 /** Every CLI command, by name; `serve` runs when none is given. */
-export const commands: readonly Command[] = [serveCommand, checkConfigCommand, probeCommand, testMonitoringCommand];
+export const commands: readonly Command[] = [
+  serveCommand,
+  checkConfigCommand,
+  probeCommand,
+  testProviderCommand,
+  testProvidersCommand,
+  benchmarkProvidersCommand,
+  testMonitoringCommand,
+];

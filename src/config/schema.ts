@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { aiConfigSchema } from '../ai/config';
+import { logsConfigSchema } from '../logs/config-schema';
 import { probeDefinitions } from '../probes/registry';
 import { adminConfigSchema } from '../server/admin-config';
 
@@ -26,7 +28,9 @@ export const configSchema = z
     listen: listenSchema.prefault({}),
     log_level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     scheduler: schedulerSchema.prefault({}),
+    ai: aiConfigSchema.prefault({}).describe('AI providers: the probe ladder, fake-AI validators, budgets and the circuit breaker (docs/providers.md).'),
     admin: adminConfigSchema.prefault({}).describe('The admin API (POST /admin/refresh-provider-health, GET /debug/probes/<name>); off unless a token is set.'),
+    logs: logsConfigSchema.prefault({}).describe('AMAS\'s JSON log files turned into metrics: sources, mappings, label caps (docs/logs.md).'),
     probes: z
       .array(probeConfigSchema)
       .default([])

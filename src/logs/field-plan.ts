@@ -13,6 +13,8 @@ export interface PlanChild {
   slot: number;
   /** Keys read inside this key's object value, if any. */
   node: PlanNode | undefined;
+  /** Scanner bookkeeping: the last line in which this key was met (duplicates are noted). */
+  visitedLine: number;
 }
 
 /** The keys the scanner looks for in one object. */
@@ -64,7 +66,7 @@ export class FieldTable {
         let child = node.byName.get(name);
         if (!child) {
           const bytes = Buffer.from(name, 'utf8').toString('latin1');
-          child = { name, bytes, slot: -1, node: undefined };
+          child = { name, bytes, slot: -1, node: undefined, visitedLine: 0 };
           node.byName.set(name, child);
           (node.byLength[bytes.length] ??= []).push(child);
         }

@@ -34,7 +34,8 @@ function formatValue(value: number): string {
 function formatLabels(labels: Record<string, string | number | undefined>): string {
   const parts = Object.entries(labels)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}="${escapeLabel(key === 'le' ? formatValue(Number(value)) : String(value))}"`);
+    // prom-client writes the last bucket as le: '+Inf', which Number() reads as NaN.
+    .map(([key, value]) => `${key}="${escapeLabel(key === 'le' ? formatValue(value === '+Inf' ? Infinity : Number(value)) : String(value))}"`);
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 }
 

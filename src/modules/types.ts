@@ -12,6 +12,8 @@ export interface ModuleDeps {
   readonly store: ResultStore;
   readonly logger: Logger;
   readonly secrets: SecretStore;
+  /** The environment the config was loaded with (provider keys are read from it); process.env when absent. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**

@@ -57,7 +57,7 @@ export class Exporter {
       onRunStateChange: (inFlight) => this.bundle.metrics.probesInFlight.set(inFlight),
       redact: (text) => this.secrets.redact(text),
     });
-    const deps = { metrics: this.bundle.metrics, store: this.store, logger: this.logger, secrets: this.secrets };
+    const deps = { metrics: this.bundle.metrics, store: this.store, logger: this.logger, secrets: this.secrets, env: options.env ?? process.env };
     this.modules = moduleFactories.map((factory) => factory(deps));
   }
 

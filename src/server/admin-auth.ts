@@ -9,7 +9,8 @@ export interface AdminGuardOptions {
   /** The configured token; empty means the admin API is off. */
   readonly token: () => string;
   readonly limits: () => { readonly maxFailures: number; readonly windowMs: number };
-  readonly onRefused: (reason: AdminRefusal) => void;
+  /** Called for every refused request, with the client's address (for the log, never a label). */
+  readonly onRefused: (reason: AdminRefusal, client: string) => void;
   readonly now?: () => number;
 }
 
@@ -62,7 +63,7 @@ export class AdminGuard {
     const { maxFailures, windowMs } = this.options.limits();
     const record = this.current(client, now, windowMs);
     if (record && record.failures >= maxFailures) {
-      this.options.onRefused('rate_limited');
+      this.options.onRefused('rate_limited', client);
       response.set('Retry-After', String(Math.max(1, Math.ceil((record.windowStart + windowMs - now) / 1000))));
       response.status(429).json({ error: 'too many failed authentications; try again later' });
       return;
@@ -73,7 +74,7 @@ export class AdminGuard {
       return;
     }
     this.fail(client, now, windowMs);
-    this.options.onRefused(presented === undefined ? 'missing_token' : 'wrong_token');
+    this.options.onRefused(presented === undefined ? 'missing_token' : 'wrong_token', client);
     response.set('WWW-Authenticate', 'Bearer realm="amas-exporter admin"');
     response.status(401).json({ error: 'a valid admin bearer token is required' });
   };

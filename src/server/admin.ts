@@ -27,9 +27,9 @@ export function mountAdmin(app: Express, exporter: Exporter): AdminGuard {
   const guard = new AdminGuard({
     token,
     limits: () => ({ maxFailures: exporter.config.admin.max_auth_failures, windowMs: exporter.config.admin.auth_failure_window }),
-    onRefused: (reason) => {
+    onRefused: (reason, client) => {
       exporter.bundle.metrics.adminAuthFailures.inc({ reason });
-      exporter.logger.warn('admin request refused', { component: 'admin', reason });
+      exporter.logger.warn('admin request refused', { component: 'admin', reason, client });
     },
   });
   // Literal tokens in the file are not secrets to the loader (only ${...} and *_file values are).

@@ -1,11 +1,15 @@
+import { isUsable } from '../ai/provider-status';
+import { findAiProvidersModule } from '../modules/ai-providers';
 import type { Exporter } from '../runtime/exporter';
 
-/** One AI provider as the status page and `test-providers` show it. */
+/** One AI provider as the status page shows it. */
 export interface ProviderView {
   readonly id: string;
-  readonly model: string | null;
-  /** The provider's current state (healthy, unhealthy, fake_ai_detected, unknown, ...). */
+  readonly model: string;
+  readonly configured: boolean;
+  /** healthy, degraded, failed, fake_ai, unknown or unconfigured (see docs/health.md). */
   readonly state: string;
+  /** Usable by AMAS's router: healthy or degraded. */
   readonly healthy: boolean;
   readonly last_validation: {
     readonly at: string | null;
@@ -14,13 +18,36 @@ export interface ProviderView {
     readonly reason: string | null;
     readonly detail: string;
   };
+  /** The latest answered call's latency; null before one. */
   readonly latency_ms: number | null;
-  /** Why the provider is not healthy; null when it is. */
-  readonly reason: string | null;
+  /** Bounded reason of the state (validated, a failure or fake-AI reason, pending, ...). */
+  readonly reason: string;
   readonly message: string;
 }
 
-/** The configured AI providers and their state, from the AI provider module's memory. */
-export function providerViews(_exporter: Exporter): ProviderView[] {
-  return [];
+/** The providers in priority order with their state, from the AI provider module's memory. */
+export function providerViews(exporter: Exporter): ProviderView[] {
+  const module = findAiProvidersModule(exporter.modules);
+  if (!module) return [];
+  return module.providers().map((summary) => {
+    const runs = module.validationHistory(summary.id) ?? [];
+    const last = runs[0];
+    const timed = runs.find((run) => run.latencyMs !== null);
+    return {
+      id: summary.id,
+      model: summary.model,
+      configured: summary.configured,
+      state: summary.status.status,
+      healthy: isUsable(summary.status.status),
+      last_validation: {
+        at: last ? new Date(last.startedAt).toISOString() : null,
+        result: last?.result.result ?? null,
+        reason: last && 'reason' in last.result ? last.result.reason : null,
+        detail: last?.result.detail ?? '',
+      },
+      latency_ms: timed?.latencyMs ?? null,
+      reason: summary.status.reason,
+      message: summary.status.message,
+    };
+  });
 }

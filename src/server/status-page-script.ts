@@ -21,11 +21,11 @@ export const STATUS_PAGE_JS = String.raw`
     switch (String(state)) {
       case 'healthy': case 'validated': case 'pass': case 'ready': case 'true': return 'ok';
       case 'degraded': case 'skipped': case 'warn': case 'starting': return 'warn';
-      case 'unknown': case 'not_configured': case 'null': return 'unknown';
+      case 'unknown': case 'not_configured': case 'unconfigured': case 'pending': case 'null': return 'unknown';
       default: return 'bad';
     }
   }
-  function label(text) { return String(text == null ? 'unknown' : text).replace(/_/g, ' '); }
+  function label(text) { return String(text == null ? 'unknown' : text).replace(/_/g, ' ').replace(/\bai\b/g, 'AI'); }
   function ago(iso) {
     if (!iso) return 'never';
     var seconds = Math.max(0, Math.round((Date.now() - skewMs - Date.parse(iso)) / 1000));
@@ -84,18 +84,24 @@ export const STATUS_PAGE_JS = String.raw`
     fill(id, node || el('div', 'empty', empty));
   }
 
-  function renderProviders(providers) {
+  function renderProviders(all) {
+    var providers = all.filter(function (p) { return p.configured; });
+    var idle = all.filter(function (p) { return !p.configured; });
     var healthy = providers.filter(function (p) { return p.healthy; }).length;
-    section('providers', providers.length ? healthy + ' of ' + providers.length + ' healthy' : '', 'No AI providers are configured.',
-      table(['Provider', 'State', 'Last validation', 'Latency', 'Reason'], providers, function (row, p) {
-        row.setAttribute('data-provider', p.id);
-        cell(row, 'Provider', stack(el('span', 'name', p.id), p.model));
-        cell(row, 'State', pill(kindOf(p.state), label(p.state))).setAttribute('data-state', p.state);
-        var v = p.last_validation || {};
-        cell(row, 'Last validation', v.result ? stack(pill(kindOf(v.result), label(v.result)), ago(v.at)) : el('span', 'sub', 'not run yet'));
-        cell(row, 'Latency', ms(p.latency_ms), 'num');
-        cell(row, 'Reason', p.healthy ? (v.detail || p.message || '') : (p.reason ? label(p.reason) + ': ' : '') + (p.message || ''), 'msg');
-      }));
+    var box = el('div');
+    var matrix = table(['Provider', 'State', 'Last validation', 'Latency', 'Details'], providers, function (row, p) {
+      row.setAttribute('data-provider', p.id);
+      cell(row, 'Provider', stack(el('span', 'name', p.id), p.model));
+      var state = cell(row, 'State', stack(pill(kindOf(p.state), label(p.state)), p.healthy ? '' : label(p.reason)));
+      state.setAttribute('data-state', p.state);
+      var v = p.last_validation || {};
+      cell(row, 'Last validation', v.result ? stack(pill(kindOf(v.result), label(v.result)), ago(v.at)) : el('span', 'sub', 'not run yet'));
+      cell(row, 'Latency', ms(p.latency_ms), 'num');
+      cell(row, 'Details', p.message, 'msg');
+    });
+    box.appendChild(matrix || el('div', 'empty', 'No AI provider has a key configured.'));
+    if (idle.length) box.appendChild(el('div', 'empty', 'Not configured (no key): ' + idle.map(function (p) { return p.id; }).join(', ')));
+    section('providers', providers.length ? healthy + ' of ' + providers.length + ' usable' : '', '', box);
   }
   function renderDependencies(deps) {
     var passing = deps.filter(function (d) { return d.latest && d.latest.ok; }).length;

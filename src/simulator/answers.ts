@@ -54,15 +54,3 @@ export const tokensOf = (text: string): number => (text === '' ? 0 : Math.max(1,
 
 /** A model family other than the one configured, for the wrong_model mode. */
 export const otherFamily = (model: string): string => (/gpt/i.test(model) ? 'llama-3.1-8b-instant' : 'gpt-3.5-turbo-0125');
-
-const DATED = /(\d{8}|\d{4}-\d{2}-\d{2}|-\d{3,4}|-latest)$/;
-
-/**
- * Names an honest provider may report for its model: the name itself and, for plain names, a
- * dated version (`gpt-4o` → `gpt-4o-2024-08-06`), as OpenAI does. Namespaced (`org/model`) and
- * tagged (`model:tag`) names are reported as asked, as OpenRouter and Ollama do.
- */
-export function defaultReportedModels(model: string): string[] {
-  if (/[/:]/.test(model) || DATED.test(model)) return [model];
-  return [model, `${model}-2024-08-06`];
-}

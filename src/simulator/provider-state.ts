@@ -1,4 +1,3 @@
-import { defaultReportedModels } from './answers';
 import { simStyles } from './styles/registry';
 import type { SimStyle } from './styles/types';
 import type { EndpointKind, SimControl, SimMode, SimOptions, SimProvider, SimRequestRecord } from './types';
@@ -35,7 +34,8 @@ export class SimProviderState {
   constructor(readonly spec: SimProvider) {
     this.style = simStyles[spec.style];
     this.models = spec.models ?? [spec.model, 'sim-other-model'];
-    this.reportedModels = spec.reported_models ?? defaultReportedModels(spec.model);
+    const variant = this.style.modelVariant(spec.model);
+    this.reportedModels = spec.reported_models ?? (variant === undefined ? [spec.model] : [spec.model, variant]);
     this.mode = spec.mode;
     this.options = spec.options;
     this.staticId = this.style.newId();

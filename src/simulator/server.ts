@@ -86,8 +86,13 @@ function planRequest(state: SimProviderState, method: string, path: string, url:
 /** Starts the simulator on 127.0.0.1. Invalid provider specs throw (a test or startup bug). */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const providers = new Map<string, SimProviderState>();
-  for (const spec of options.providers) {
-    const parsed = simProviderSchema.parse(spec);
+  for (const [index, spec] of options.providers.entries()) {
+    const result = simProviderSchema.safeParse(spec);
+    if (!result.success) {
+      const issues = result.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`).join('; ');
+      throw new Error(`simulated provider #${index + 1}: ${issues}`);
+    }
+    const parsed = result.data;
     if (providers.has(parsed.id)) throw new Error(`duplicate simulated provider id ${parsed.id}`);
     providers.set(parsed.id, new SimProviderState(parsed));
   }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { writeTempConfig } from '../helpers/exporter';
 import { freePort } from '../helpers/ports';
 import { runCli } from './run-cli';
+import { aiSection, expectNoKeys, keyEnv, recorded, startProviders } from './sim-providers';
 
 const healthy = `
 probes:
@@ -102,6 +103,24 @@ probes:
     expect(invalid.stderr).toContain('the config cannot be used');
     expect((await runCli(['probe', '--once', '--config', '/nonexistent/exporter.yaml'])).code).toBe(2);
   }, 90_000);
+
+  it("runs the AI providers' ladders too, and a fake provider fails the run", async () => {
+    const sim = await startProviders();
+    try {
+      const config = writeTempConfig(`${healthy}\n${aiSection(sim, ['cerebras', 'grok'])}`);
+      const run = await runCli(['probe', '--once', '--config', config], { env: keyEnv() });
+      expect(run.code).toBe(1);
+      for (const rung of ['reachability', 'metadata', 'validation']) expect(run.stdout).toMatch(new RegExp(`^ai_cerebras_${rung}\\s+pass\\s+\\d+ ms`, 'm'));
+      expect(run.stdout).toMatch(/^ai_grok_validation\s+FAIL\s+fake_ai\s+\d+ ms\s+fake AI detected \(template\)/m);
+      expect(run.stdout).toContain('8 probes: 7 passed, 1 failed');
+      // One paid call per provider: the rungs below were shared, not run twice.
+      expect(await recorded(sim, 'cerebras', 'generation')).toHaveLength(1);
+      expect(await recorded(sim, 'grok', 'generation')).toHaveLength(1);
+      expectNoKeys(run.stdout, run.stderr);
+    } finally {
+      await sim.close();
+    }
+  });
 
   it('documents its flags and exit codes in --help', async () => {
     const run = await runCli(['probe', '--help']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,10 @@ export async function startTestExporter(yaml: string, options: { env?: NodeJS.Pr
   const running = await startServer({ configPath, env: options.env ?? process.env, logStream: stream, watchIntervalMs: options.watchIntervalMs ?? 0 });
   return {
     ...running,
+    async close() {
+      await running.close();
+      rmSync(path.dirname(configPath), { recursive: true, force: true });
+    },
     url: `http://127.0.0.1:${running.port}`,
     configPath,
     logLines: () => [...lines],

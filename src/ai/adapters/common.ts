@@ -13,7 +13,11 @@ export function jsonHeaders(
   const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', ...defaults };
   const authNames = new Set(Object.keys(auth).map((name) => name.toLowerCase()));
   for (const [name, value] of Object.entries(endpoint.headers)) {
-    if (!authNames.has(name.toLowerCase())) headers[name] = value;
+    const lower = name.toLowerCase();
+    if (authNames.has(lower)) continue;
+    // Header names are case-insensitive: replace a default rather than send it twice.
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === lower) delete headers[existing];
+    headers[name] = value;
   }
   return { ...headers, ...auth };
 }

@@ -62,9 +62,9 @@ export const geminiAdapter: ProviderAdapter = {
               optCount(usageMeta.totalTokenCount, 'usageMetadata.totalTokenCount'),
             );
       const common = { model: optStr(root.modelVersion, 'modelVersion'), id: optStr(root.responseId, 'responseId'), usage, headers: parseReplyHeaders(headers) };
-      if (root.candidates === undefined) {
+      const feedback = optObj(root.promptFeedback, 'promptFeedback');
+      if (root.candidates === undefined && feedback !== undefined) {
         // A blocked prompt has no candidates, only promptFeedback.blockReason.
-        const feedback = obj(root.promptFeedback, 'candidates');
         return { ...common, text: '', reasoning: '', finishReason: optStr(feedback.blockReason, 'promptFeedback.blockReason') };
       }
       const candidate = obj(arr(root.candidates, 'candidates', 1)[0], 'candidates[0]');

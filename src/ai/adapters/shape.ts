@@ -76,6 +76,3 @@ export function usageOf(prompt: number | null, completion: number | null, total:
   const completionTokens = completion ?? 0;
   return { promptTokens, completionTokens, totalTokens: total ?? promptTokens + completionTokens };
 }
-
-/** Joins text pieces the way a reader would see them. */
-export const joinText = (pieces: readonly string[]): string => pieces.join('');

@@ -7,10 +7,24 @@ const schema = z
     enabled: z.boolean().default(true).describe('Reject physically implausible timing.'),
     min_latency_ms: z.number().min(0).max(60_000).default(50).describe('A remote API cannot answer faster than this (network round trip plus generation).'),
     floor_applies_to_local: z.boolean().default(false).describe('Apply the floor to local base URLs too (localhost, private addresses, cluster services).'),
-    identical_window: z.number().int().min(0).max(100).default(5).describe('Flag when this many latest latencies (this run included) are all within the tolerance; 0 turns it off.'),
-    identical_tolerance_ms: z.number().min(0).max(1000).default(1).describe('Latencies this close count as identical.'),
+    identical_window: z.number().int().min(0).max(100).default(6).describe('How many latest latencies (this run included) the identical-latency rule looks at; 0 turns it off.'),
+    identical_min: z.number().int().min(2).max(100).default(5).describe('How many of them must fall within the tolerance of each other; fewer than all, so one delayed packet does not hide a fixed sleep.'),
+    identical_tolerance_ms: z.number().min(0).max(1000).default(3).describe('Latencies at most this far apart count as identical (measurement noise is a few ms).'),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.identical_window === 0 || config.identical_min <= config.identical_window, { message: 'identical_min must not exceed identical_window', path: ['identical_min'] });
+
+/** The most latencies that fit in a band `width` wide (sorted two-pointer sweep). */
+export function largestCluster(latencies: readonly number[], width: number): number {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) > width) start += 1;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
 
 /** Hosts where a model may sit next to the exporter, so a very fast reply proves nothing. */
 export function isLocalBaseUrl(baseUrl: string): boolean {
@@ -46,9 +60,10 @@ export const timingValidator: ValidatorDefinition<typeof schema> = {
       const n = config.identical_window;
       if (n >= 2 && ctx.windows.latenciesMs.length >= n - 1) {
         const recent = [...ctx.windows.latenciesMs.slice(-(n - 1)), latency];
-        const spread = Math.max(...recent) - Math.min(...recent);
-        if (spread <= config.identical_tolerance_ms) {
-          return flag('timing', `the last ${n} latencies are all within ${spread.toFixed(2)} ms of each other (${recent.map((ms) => ms.toFixed(1)).join(', ')} ms)`);
+        const needed = config.identical_min;
+        const cluster = largestCluster(recent, config.identical_tolerance_ms);
+        if (cluster >= needed) {
+          return flag('timing', `${cluster} of the last ${n} latencies lie within ${config.identical_tolerance_ms} ms of each other (${recent.map((ms) => ms.toFixed(0)).join(', ')} ms): a fixed delay, not a model`);
         }
       }
       return pass(`latency ${latency.toFixed(1)} ms is plausible`);

@@ -193,7 +193,11 @@ function checkHistograms(samples: readonly Sample[], families: ReadonlyMap<strin
     if (state.type !== 'histogram') continue;
     const groups = new Map<string, { buckets: [number, number][]; count?: number }>();
     const keyOf = (labels: Readonly<Record<string, string>>): string =>
-      JSON.stringify(Object.entries(labels).filter(([label]) => label !== 'le').sort(([a], [b]) => a.localeCompare(b)));
+      `{${Object.entries(labels)
+        .filter(([label]) => label !== 'le')
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
+        .join(',')}}`;
     for (const sample of samples) {
       const group = (key: string) => groups.get(key) ?? groups.set(key, { buckets: [] }).get(key)!;
       if (sample.name === `${name}_bucket`) {

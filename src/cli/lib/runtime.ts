@@ -52,7 +52,7 @@ export async function openRuntime(args: CommandArgs, env: NodeJS.ProcessEnv = pr
   const logger = createLogger({ level: args.flags.verbose === true ? 'debug' : 'error', secrets, stream: process.stderr });
   const { metrics } = createMetrics(VERSION);
   const store = new ResultStore();
-  const modules = moduleFactories.map((factory) => factory({ metrics, store, logger, secrets }));
+  const modules = moduleFactories.map((factory) => factory({ metrics, store, logger, secrets, env }));
   const schedulers: Scheduler[] = [];
   try {
     for (const module of modules) await module.configure(loaded.config);

@@ -66,6 +66,7 @@ export const anthropicSimStyle: SimStyle = {
     return { status: spec.status, body: { type: 'error', error: { type: spec.type, message: spec.message(detail) } } };
   },
 
+  modelVariant: () => undefined,
   replyHeaders: () => ({ 'request-id': `req_${randomId(24)}`, 'anthropic-ratelimit-requests-remaining': '49', 'anthropic-ratelimit-tokens-remaining': '39000' }),
   newId: () => `msg_01${randomId(22)}`,
 };

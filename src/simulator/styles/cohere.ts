@@ -45,6 +45,7 @@ export const cohereSimStyle: SimStyle = {
     return { status: spec.status, body: { id: uuid(), message: spec.message(detail) } };
   },
 
+  modelVariant: () => undefined,
   replyHeaders: () => ({ 'x-request-id': uuid(), 'x-endpoint-monthly-call-limit': '1000' }),
   newId: () => uuid(),
 };

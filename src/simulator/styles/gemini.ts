@@ -72,6 +72,7 @@ export const geminiSimStyle: SimStyle = {
     return { status: spec.status, body: { error: { code: spec.status, message: spec.message(detail), status: spec.status_text, ...(details.length === 0 ? {} : { details }) } } };
   },
 
+  modelVariant: (model) => (/-\d{3}$|-latest$|-exp/.test(model) ? undefined : `${model}-001`),
   replyHeaders: () => ({}),
   newId: () => randomId(22),
 };

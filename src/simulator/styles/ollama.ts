@@ -58,6 +58,7 @@ export const ollamaSimStyle: SimStyle = {
     return { status: spec.status, body: { error: spec.message(detail) } };
   },
 
+  modelVariant: () => undefined,
   replyHeaders: () => ({}),
   // Ollama replies carry no id; the id is unused.
   newId: () => '',

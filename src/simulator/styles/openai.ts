@@ -47,6 +47,8 @@ export const openaiSimStyle: SimStyle = {
     return { status: spec.status, body: { error: { message: spec.message(detail), type: spec.type, param: null, code: spec.code } } };
   },
 
+  // OpenAI answers with the dated snapshot; namespaced names (OpenRouter, NVIDIA) come back as asked.
+  modelVariant: (model) => (/[/:]/.test(model) || /(\d{4}-\d{2}-\d{2}|-\d{4}|-latest)$/.test(model) ? undefined : `${model}-2024-08-06`),
   replyHeaders: () => ({ 'x-request-id': `req_${randomId(32, '0123456789abcdef')}`, 'x-ratelimit-remaining-requests': '4999', 'x-ratelimit-remaining-tokens': '799000' }),
   newId: () => `chatcmpl-${randomId(29)}`,
 };

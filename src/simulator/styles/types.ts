@@ -44,6 +44,8 @@ export interface SimStyle {
   modelsBody(models: readonly string[]): unknown;
   replyBody(answer: SimAnswer): unknown;
   error(kind: SimErrorKind, detail: string): SimErrorReply;
+  /** Another name the real API reports for the same model (`gpt-4o-2024-08-06`, `gemini-2.0-flash-001`); undefined: it echoes the name. */
+  modelVariant(model: string): string | undefined;
   /** Headers the real API adds to replies: request id, rate-limit counters. */
   replyHeaders(): Record<string, string>;
   newId(): string;
