@@ -28,6 +28,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
   && mkdir -p /var/lib/amas-exporter && chown 1000:1000 /var/lib/amas-exporter
 COPY --from=build /app/dist ./dist
 COPY config/exporter.yaml /etc/amas-exporter/exporter.yaml
+# Built-in log mappings (format: audit|nested), found next to dist/ at run time.
+COPY config/log-mappings ./config/log-mappings
 
 USER 1000:1000
 EXPOSE 8001

@@ -13,10 +13,12 @@ export interface BudgetLimits {
   readonly usd: number | null;
 }
 
+/** The units a budget counts; the `unit` label of the budget gauges. */
 export const BUDGET_UNITS = ['requests', 'tokens', 'usd'] as const;
 export type BudgetUnit = (typeof BUDGET_UNITS)[number];
 export type BudgetAmounts = Readonly<Record<BudgetUnit, number>>;
 
+/** Estimated USD of a call with these token counts. */
 export function costUsd(promptTokens: number, completionTokens: number, price: Price): number {
   return (promptTokens * price.inputPerMillion + completionTokens * price.outputPerMillion) / 1_000_000;
 }

@@ -78,6 +78,7 @@ const providerSchema = z
     budget: budgetOverride.optional(),
   })
   .strict();
+/** One provider's overrides as parsed (durations in milliseconds). */
 export type ProviderOverride = z.output<typeof providerSchema>;
 
 const circuitSchema = z
@@ -142,4 +143,5 @@ export const aiConfigSchema = z
     }
   });
 
+/** The `ai:` section after defaults are applied. */
 export type AiConfig = z.output<typeof aiConfigSchema>;

@@ -5,7 +5,9 @@ import { modelListed } from './model-names';
 import { checkReachability, fetchModels } from './provider-client';
 import type { FailureReason } from '../probes/types';
 
+/** A rung outcome that passed. */
 export const passed = (rung: RungName, startedAt: number, elapsedMs: number, message: string): RungOutcome => ({ rung, ok: true, skipped: false, reason: null, message, startedAt, elapsedMs });
+/** A rung outcome that failed with a bounded reason. */
 export const failed = (rung: RungName, startedAt: number, elapsedMs: number, reason: FailureReason, message: string): RungOutcome => ({ rung, ok: false, skipped: false, reason, message, startedAt, elapsedMs });
 
 /** The rung below failed, so this one makes no call; it fails with the lower rung's reason. */

@@ -20,6 +20,7 @@ export interface RungOutcome {
   readonly elapsedMs: number;
 }
 
+/** The ladder's settings that are not per provider (circuit, window sizes, history, rate window). */
 export interface LadderSettings {
   readonly circuit: CircuitSettings;
   readonly windows: WindowSizes;
@@ -27,6 +28,7 @@ export interface LadderSettings {
   readonly rateWindow: number;
 }
 
+/** Reads the ladder's global settings out of the `ai:` section. */
 export function ladderSettings(ai: AiConfig): LadderSettings {
   const v = ai.validators;
   return {
@@ -57,6 +59,8 @@ export class ProviderState {
   lastVerdictRun: ValidationRun | undefined;
   /** Kinds of the latest runs that were not skipped, oldest first; behind the success and error rates. */
   readonly recentKinds: ValidationResultKind[] = [];
+  /** Latency of the latest call that got a reply; kept when later runs make no call. */
+  lastLatencyMs: number | null = null;
   rateLimit: { requests: number | null; tokens: number | null } = { requests: null, tokens: null };
   /** Runs under way, shared by whoever asks for the same rung meanwhile. */
   readonly inFlight: Partial<Record<RungName, Promise<RungOutcome>>> = {};
@@ -84,6 +88,7 @@ export class ProviderState {
       this.lastRun = undefined;
       this.lastVerdictRun = undefined;
       this.recentKinds.length = 0;
+      this.lastLatencyMs = null;
       this.rateLimit = { requests: null, tokens: null };
     } else {
       this.circuit.updateSettings(settings.circuit);
@@ -94,6 +99,7 @@ export class ProviderState {
   recordRun(run: ValidationRun): void {
     this.lastRun = run;
     this.history.add(run);
+    if (run.latencyMs !== null) this.lastLatencyMs = run.latencyMs;
     if (run.result.result === 'skipped') return;
     this.lastVerdictRun = run;
     this.recentKinds.push(run.result.result);

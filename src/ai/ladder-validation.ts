@@ -114,7 +114,9 @@ export async function validationRung(state: ProviderState, deps: ValidationDeps,
       blockedBy: details.blockedBy ?? null,
       transcript: details.transcript ?? null,
     });
-    state.recordRun(run);
+    // A run that began under an older config is history, not the provider's current state.
+    if (state.provider.fingerprint === provider.fingerprint) state.recordRun(run);
+    else state.history.add(run);
     deps.hooks.validationRun(state, run);
     return outcomeFor(run.result, startedAt, details.cause);
   };

@@ -7,6 +7,7 @@ import { mergeValidatorSettings, type ValidatorSettings } from './validators/reg
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** One rung's schedule, in milliseconds. */
 export interface RungTiming {
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -98,7 +99,12 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
     temperature: ai.temperature,
     rungs,
     validators,
-    budget: { requests: override.budget?.requests ?? ai.budget.requests, tokens: override.budget?.tokens ?? ai.budget.tokens, usd: override.budget?.usd ?? ai.budget.usd },
+    // null in an override means "no limit", so only an absent key falls back to the global limit.
+    budget: {
+      requests: override.budget?.requests !== undefined ? override.budget.requests : ai.budget.requests,
+      tokens: override.budget?.tokens !== undefined ? override.budget.tokens : ai.budget.tokens,
+      usd: override.budget?.usd !== undefined ? override.budget.usd : ai.budget.usd,
+    },
     fingerprint,
   };
 }

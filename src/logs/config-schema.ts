@@ -66,9 +66,12 @@ export const conditionSchema: z.ZodType<ConditionInput> = z
 
 const transformName = z.enum(TRANSFORM_NAMES);
 
+/** A bare string stands for `{ field: <string> }`. */
+const fieldShorthand = (input: unknown): unknown => (typeof input === 'string' ? { field: input } : input);
+
 /** Where a label value comes from: a field (or the first present of several), or a fixed value. */
-export const labelSchema = z.union([
-  fieldPath.transform((field) => ({ fields: [field], transform: [] as (typeof TRANSFORM_NAMES)[number][], map: undefined, default: undefined, value: undefined })),
+export const labelSchema = z.preprocess(
+  fieldShorthand,
   z
     .object({
       field: fieldPath.optional(),
@@ -90,24 +93,24 @@ export const labelSchema = z.union([
       default: label.default,
       value: label.value,
     })),
-]);
+);
 export type LabelSpec = z.output<typeof labelSchema>;
 
-const valueSchema = z.union([
-  fieldPath.transform((field) => ({ fields: [field], scale: 1, time_field: undefined as string | undefined })),
+const valueSchema = z.preprocess(
+  fieldShorthand,
   z
     .object({
       field: fieldPath.optional(),
       fields: z.array(fieldPath).min(1).optional(),
       scale: z.number().default(1).describe('Multiplies numeric values, e.g. 0.001 turns duration_ms into seconds.'),
-      time_field: fieldPath.optional().describe('For amas_active_sessions_total: the line\'s ISO 8601 time, so an old backlog does not count as active.'),
+      time_field: fieldPath.optional().describe("For amas_active_sessions_total: the line's ISO 8601 time, so an old backlog does not count as active."),
     })
     .strict()
     .superRefine((value, ctx) => {
       if ((value.field === undefined) === (value.fields === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of "field" or "fields"' });
     })
     .transform((value) => ({ fields: value.fields ?? [value.field as string], scale: value.scale, time_field: value.time_field })),
-]);
+);
 
 /** One mapping: which lines feed which family, with which labels and value. */
 export const mappingSchema = z

@@ -47,7 +47,6 @@ export class FieldReader {
   beginChunk(text: string, bytes: Buffer): void {
     this.text = text;
     this.bytes = bytes;
-    this.templates?.prepare();
   }
 
   /** Classifies the line [start, end) of the chunk (without its "\n") and fills `values`. */

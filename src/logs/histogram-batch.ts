@@ -16,21 +16,22 @@ interface HistogramInternals {
   sortedLabelNames?: string[];
 }
 
-/** Observations of one label set, summed up between flushes. */
+/** Observations of one label set between flushes. */
 export class HistogramBatch {
   /** Counts per bucket, by upper bound index; the last entry is +Inf. */
   readonly buckets: number[];
-  sum = 0;
-  count = 0;
-  /** Every value, kept only when the bulk path is unavailable. */
+  /** The values in order: the sum is added up in the same order as observe() would. */
   readonly values: number[] = [];
 
   constructor(
     readonly labels: Record<string, string>,
     private readonly bounds: readonly number[],
-    private readonly keepValues: boolean,
   ) {
     this.buckets = new Array<number>(bounds.length + 1).fill(0);
+  }
+
+  get count(): number {
+    return this.values.length;
   }
 
   observe(value: number): void {
@@ -38,9 +39,7 @@ export class HistogramBatch {
     let index = 0;
     while (index < bounds.length && value > (bounds[index] as number)) index += 1;
     this.buckets[index] = (this.buckets[index] as number) + 1;
-    this.sum += value;
-    this.count += 1;
-    if (this.keepValues) this.values.push(value);
+    this.values.push(value);
   }
 }
 
@@ -72,6 +71,7 @@ export function addObservations(histogram: Histogram<string>, batch: HistogramBa
   bounds.forEach((bound, index) => {
     entry.bucketValues[bound] = (entry.bucketValues[bound] ?? 0) + (batch.buckets[index] as number);
   });
-  entry.sum += batch.sum;
+  // Added one by one, in order, so the floating-point sum is the one observe() would give.
+  for (const value of batch.values) entry.sum += value;
   entry.count += batch.count;
 }

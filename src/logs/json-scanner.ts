@@ -1,5 +1,5 @@
 import type { FieldPlan, PlanChild, PlanNode } from './field-plan';
-import { hasHighBytes, jsonNumberEnd } from './json-lexical';
+import { hasHighBytes, jsonLiteralEnd, jsonNumberEnd, jsonStringEnd } from './json-lexical';
 import type { TokenRecorder } from './line-templates';
 
 /** The line is a JSON object; the plan's fields are in `out`. */
@@ -11,7 +11,6 @@ export const SCAN_NOT_OBJECT = 2;
 export type ScanResult = typeof SCAN_OK | typeof SCAN_INVALID | typeof SCAN_NOT_OBJECT;
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const COMMA = 44;
 const COLON = 58;
 const LBRACE = 123;
@@ -27,8 +26,6 @@ const CR = 13;
 const IN_OBJECT = 1;
 const IN_ARRAY = 2;
 
-const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-const ESCAPES = new Set([QUOTE, BACKSLASH, 47, 98, 102, 110, 114, 116]);
 
 /**
  * A validating JSON scanner that reads only the fields of a plan, without building the object.
@@ -89,41 +86,12 @@ export class JsonFieldScanner {
     return p < this.e ? this.s.charCodeAt(p) : -1;
   }
 
-  /** Index after the closing quote of the string starting at `p`, or -1. */
   private stringEnd(p: number): number {
-    const s = this.s;
-    const e = this.e;
-    if (!this.careful) {
-      const q = s.indexOf('"', p + 1);
-      return q < 0 || q >= e ? -1 : q + 1;
-    }
-    let i = p + 1;
-    while (i < e) {
-      const c = s.charCodeAt(i);
-      if (c === QUOTE) return i + 1;
-      if (c === BACKSLASH) {
-        const n = i + 1 < e ? s.charCodeAt(i + 1) : -1;
-        if (n === 117) {
-          if (i + 5 >= e || !isHex(s.charCodeAt(i + 2)) || !isHex(s.charCodeAt(i + 3)) || !isHex(s.charCodeAt(i + 4)) || !isHex(s.charCodeAt(i + 5))) return -1;
-          i += 6;
-        } else if (ESCAPES.has(n)) {
-          i += 2;
-        } else {
-          return -1;
-        }
-      } else if (c < 32) {
-        return -1;
-      } else {
-        i += 1;
-      }
-    }
-    return -1;
+    return jsonStringEnd(this.s, p, this.e, this.careful);
   }
 
   private literalEnd(p: number): number {
-    const c = this.s.charCodeAt(p);
-    const word = c === 116 ? 'true' : c === 102 ? 'false' : c === 110 ? 'null' : '';
-    return word !== '' && p + word.length <= this.e && this.s.startsWith(word, p) ? p + word.length : -1;
+    return jsonLiteralEnd(this.s, p, this.e);
   }
 
   private findChild(node: PlanNode, start: number, end: number): PlanChild | undefined {

@@ -12,7 +12,7 @@ export const MAX_LABEL_LENGTH = 128;
  * exporter (series never come back once created, so forgetting a value would not free a series).
  */
 export class LabelLimiter {
-  private readonly admitted = new Map<string, Set<string>>();
+  private readonly admitted = new Map<string, Map<string, string>>();
   /** Values replaced since the last `drainOverflow`, by label name. */
   private readonly overflow = new Map<string, number>();
 
@@ -27,12 +27,12 @@ export class LabelLimiter {
     this.limits = limits;
   }
 
-  /** A set to pass to `admit` for one family's label. */
-  setFor(family: string, label: string): Set<string> {
+  /** The admitted values of one family's label, to pass to `admit`. */
+  setFor(family: string, label: string): Map<string, string> {
     const key = `${family}\u0000${label}`;
     let set = this.admitted.get(key);
     if (!set) {
-      set = new Set();
+      set = new Map();
       this.admitted.set(key, set);
     }
     return set;
@@ -42,13 +42,18 @@ export class LabelLimiter {
     return Object.hasOwn(this.limits, label) ? (this.limits[label] as number) : this.defaultLimit;
   }
 
-  admit(set: Set<string>, label: string, raw: string): string {
-    const limit = this.limitFor(label);
+  /**
+   * The label value to use: the stored copy of an admitted value (one string per value, so later
+   * lookups by it are cheap and no slice of log text is kept), or "other".
+   */
+  admit(set: Map<string, string>, label: string, raw: string): string {
     const value = raw.length > MAX_LABEL_LENGTH ? raw.slice(0, MAX_LABEL_LENGTH) : raw;
-    if (set.has(value)) return value;
-    if (set.size < limit && value !== OVERFLOW_VALUE) {
-      set.add(detach(value));
-      return value;
+    const known = set.get(value);
+    if (known !== undefined) return known;
+    if (set.size < this.limitFor(label) && value !== OVERFLOW_VALUE) {
+      const stored = detach(value);
+      set.set(stored, stored);
+      return stored;
     }
     if (value === OVERFLOW_VALUE) return value;
     this.overflow.set(label, (this.overflow.get(label) ?? 0) + 1);

@@ -6,39 +6,31 @@ import { hasHighByte } from './json-lexical';
  * A writer such as AMAS's audit logger prints every line in one of a few shapes: the same keys in
  * the same order, the same nulls; only string contents and numbers vary. After the full scanner
  * has accepted a line with no backslash or control character, the line is cut into literal gaps
- * (keys, punctuation, whitespace, null/true/false) and variable parts (string contents, numbers).
- * The shapes go into a trie, compiled into one anchored regular expression that captures the
- * fields the mappings read. A later line that the expression matches (string contents without
- * quote, backslash or control character; numbers in the JSON grammar) has the JSON skeleton of a
- * line the scanner accepted, so it is valid and its fields are the captured ones.
- * Any other line goes to the scanner. One native regexp run per line replaces a full parse.
+ * (keys, punctuation, whitespace, null/true/false) and variable parts (string contents, numbers),
+ * and the shape becomes an anchored regular expression that captures the fields the mappings read.
+ * A later line that a shape's expression matches (string contents without quote, backslash or
+ * control character; numbers in the JSON grammar) has the JSON skeleton of a line the scanner
+ * accepted, so it is valid and its fields are the captured ones. Any other line goes to the
+ * scanner. One native regexp run per line replaces a full parse.
  */
 
 const KIND_STRING = 0;
 const KIND_NUMBER = 1;
-const KIND_END = 2;
 
 /** String content without escapes or control characters. */
 const STRING_CONTENT = '[^"\\\\\\x00-\\x1f]*';
 /** The JSON number grammar. */
 const NUMBER = '-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?';
+/** Shapes tried per line before the scanner takes over. */
+const MAX_TRIES = 8;
 
-interface TemplateNode {
-  /** Literal text that must follow at this point. */
-  readonly gap: string;
-  /** What follows the gap: string content up to the next quote, a number, or the line's end. */
-  readonly kind: number;
-  /** Slot receiving the variable part, or -1. */
-  readonly slot: number;
-  /** Values of null/true/false fields written inside the gap: slot, value, slot, value... */
-  readonly constants: readonly unknown[];
-  readonly children: TemplateNode[];
-}
-
-/** What a capture group of the compiled expression stands for. */
-interface Group {
-  readonly kind: number;
-  readonly slot: number;
+/** One line shape: its expression, what each capture group feeds, and the literal fields. */
+interface Shape {
+  readonly source: string;
+  readonly pattern: RegExp;
+  readonly kinds: readonly number[];
+  readonly slots: readonly number[];
+  /** Values of null/true/false fields, which are part of the shape: slot, value, slot, value... */
   readonly constants: readonly unknown[];
 }
 
@@ -87,106 +79,70 @@ export class TokenRecorder {
   }
 }
 
-/** The line shapes seen in one source, bounded in number and size. */
+/** The line shapes seen in one source, most recently matched first, bounded in number. */
 export class LineTemplates {
-  private readonly root: TemplateNode = { gap: '', kind: KIND_END, slot: -1, constants: [], children: [] };
-  private shapes = 0;
-  private dirty = false;
-  private pattern: RegExp | undefined;
-  private groups: Group[] = [];
+  private readonly shapes: Shape[] = [];
+  private readonly sources = new Set<string>();
 
-  constructor(
-    private readonly maxShapes = 64,
-    private readonly maxNodes = 4096,
-  ) {}
-
-  private nodes = 0;
-
-  /** Recompiles the expression when shapes were added; called between chunks, not per line. */
-  prepare(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const groups: Group[] = [];
-    const source = this.branches(this.root, groups);
-    this.groups = groups;
-    this.pattern = source === '' ? undefined : new RegExp(`^${source}`);
-  }
+  constructor(private readonly maxShapes = 64) {}
 
   /** Fills `out` from `line` (latin1) when it has a known shape; `out` must be all undefined. */
   match(line: string, out: unknown[]): boolean {
-    const match = this.pattern?.exec(line);
-    if (!match) return false;
-    const groups = this.groups;
-    for (let i = 0; i < groups.length; i += 1) {
-      const text = match[i + 1];
-      if (text === undefined) continue;
-      const group = groups[i] as Group;
-      if (group.kind === KIND_STRING) {
-        out[group.slot] = hasHighByte(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
-      } else if (group.kind === KIND_NUMBER) {
-        out[group.slot] = Number(text);
-      } else {
-        const constants = group.constants;
-        for (let c = 0; c < constants.length; c += 2) out[constants[c] as number] = constants[c + 1];
+    const shapes = this.shapes;
+    const tries = Math.min(shapes.length, MAX_TRIES);
+    for (let index = 0; index < tries; index += 1) {
+      const shape = shapes[index] as Shape;
+      const match = shape.pattern.exec(line);
+      if (match === null) continue;
+      if (index > 0) {
+        // Move to the front: the next line most likely has the same shape.
+        shapes[index] = shapes[index - 1] as Shape;
+        shapes[index - 1] = shape;
       }
+      const { kinds, slots, constants } = shape;
+      for (let group = 0; group < slots.length; group += 1) {
+        const text = match[group + 1] as string;
+        out[slots[group] as number] = kinds[group] === KIND_NUMBER ? Number(text) : hasHighByte(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+      }
+      for (let c = 0; c < constants.length; c += 2) out[constants[c] as number] = constants[c + 1];
+      return true;
     }
-    return true;
+    return false;
   }
 
   /** Adds the shape of a line [start, end) of `s` that the scanner accepted, from its variable parts. */
   insert(s: string, start: number, end: number, tokens: TokenRecorder): void {
-    if (!tokens.usable || this.shapes >= this.maxShapes || this.nodes >= this.maxNodes) return;
-    let node = this.root;
+    if (!tokens.usable || this.shapes.length >= this.maxShapes) return;
+    let source = '^';
+    const kinds: number[] = [];
+    const slots: number[] = [];
+    const constants: unknown[] = [...tokens.pending];
     let from = start;
-    let added = false;
-    const count = tokens.kinds.length;
-    for (let i = 0; i <= count; i += 1) {
-      const last = i === count;
-      // A fresh string, so the trie does not keep the whole chunk alive.
-      const gap = Buffer.from(s.slice(from, last ? end : (tokens.starts[i] as number)), 'latin1').toString('latin1');
-      const kind = last ? KIND_END : (tokens.kinds[i] as number);
-      let child = node.children.find((candidate) => candidate.kind === kind && candidate.gap === gap);
-      if (!child) {
-        const constants = last ? tokens.pending : (tokens.constants[i] as unknown[]);
-        child = { gap, kind, slot: last ? -1 : (tokens.slots[i] as number), constants: [...constants], children: [] };
-        node.children.push(child);
-        this.nodes += 1;
-        added = true;
+    for (let i = 0; i < tokens.kinds.length; i += 1) {
+      const kind = tokens.kinds[i] as number;
+      const slot = tokens.slots[i] as number;
+      source += escapeLiteral(s.slice(from, tokens.starts[i]));
+      constants.push(...(tokens.constants[i] as unknown[]));
+      const variable = kind === KIND_STRING ? STRING_CONTENT : NUMBER;
+      if (slot >= 0) {
+        source += `(${variable})`;
+        kinds.push(kind);
+        slots.push(slot);
+      } else {
+        source += kind === KIND_STRING ? variable : `(?:${variable})`;
       }
-      node = child;
-      if (!last) from = tokens.ends[i] as number;
+      from = tokens.ends[i] as number;
     }
-    if (added) {
-      this.shapes += 1;
-      this.dirty = true;
-    }
+    source += `${escapeLiteral(s.slice(from, end))}$`;
+    // The compiled expression's own copy of the source: the built one shares memory with the chunk.
+    const pattern = new RegExp(source);
+    if (this.sources.has(pattern.source)) return;
+    this.sources.add(pattern.source);
+    this.shapes.push({ source: pattern.source, pattern, kinds, slots, constants });
   }
 
   /** Number of shapes learnt. */
   get size(): number {
-    return this.shapes;
-  }
-
-  private branches(node: TemplateNode, groups: Group[]): string {
-    const parts = node.children.map((child) => this.source(child, groups));
-    return parts.length === 1 ? (parts[0] as string) : parts.length === 0 ? '' : `(?:${parts.join('|')})`;
-  }
-
-  private source(node: TemplateNode, groups: Group[]): string {
-    let text = escapeLiteral(node.gap);
-    if (node.constants.length > 0) {
-      groups.push({ kind: KIND_END, slot: -1, constants: node.constants });
-      text += '()';
-    }
-    if (node.kind === KIND_END) return `${text}$`;
-    // No backslash or control character in a string: such lines need the scanner.
-    const variable = node.kind === KIND_STRING ? STRING_CONTENT : NUMBER;
-    if (node.slot >= 0) {
-      groups.push({ kind: node.kind, slot: node.slot, constants: [] });
-      text += `(${variable})`;
-    } else {
-      text += node.kind === KIND_STRING ? variable : `(?:${variable})`;
-    }
-    return text + this.branches(node, groups);
+    return this.shapes.length;
   }
 }

@@ -3,13 +3,38 @@ import type { Metrics } from '../metrics/definitions';
 import { firstPresent, labelText, numericValue, type CompiledMapping } from './compile-mappings';
 import type { HealthSignal, LogFamilyName } from './families';
 import { LOG_FAMILIES } from './families';
-import { addObservations, canAddInBulk, HistogramBatch } from './histogram-batch';
+import { addObservations, HistogramBatch } from './histogram-batch';
 import type { LabelLimiter } from './label-limiter';
 import type { SessionWindow } from './session-window';
 
 interface CounterCell {
   readonly labels: Record<string, string>;
   n: number;
+}
+
+/** Cells of one family by label values, one map level per label: no key string per line. */
+type CellTree<T> = Map<string, CellTree<T> | T>;
+
+function findCell<T>(tree: CellTree<T>, values: readonly string[], create: () => T): T {
+  let node: CellTree<T> = tree;
+  const last = values.length - 1;
+  for (let i = 0; i < last; i += 1) {
+    const value = values[i] as string;
+    let next = node.get(value) as CellTree<T> | undefined;
+    if (next === undefined) node.set(value, (next = new Map()));
+    node = next;
+  }
+  const leafKey = last < 0 ? '' : (values[last] as string);
+  let cell = node.get(leafKey) as T | undefined;
+  if (cell === undefined) node.set(leafKey, (cell = create()));
+  return cell;
+}
+
+function* leaves<T>(tree: CellTree<T>, depth: number): Generator<T> {
+  for (const child of tree.values()) {
+    if (depth <= 1) yield child as T;
+    else yield* leaves(child as CellTree<T>, depth - 1);
+  }
 }
 
 /** When each health signal was last seen; authentication also keeps its last error. */
@@ -42,18 +67,15 @@ function labelsObject(names: readonly string[], values: readonly string[]): Reco
 export class MetricSink {
   /** Time of the chunk being processed (ms), used for sessions without a line time and for signals. */
   now = Date.now();
-  private readonly counters = new Map<LogFamilyName, Map<string, CounterCell>>();
-  private readonly histograms = new Map<LogFamilyName, Map<string, HistogramBatch>>();
-  private readonly bulk: boolean;
+  private readonly counters = new Map<LogFamilyName, CellTree<CounterCell>>();
+  private readonly histograms = new Map<LogFamilyName, CellTree<HistogramBatch>>();
 
   constructor(
     private readonly metrics: Metrics,
     private readonly limiter: LabelLimiter,
     private readonly sessions: SessionWindow,
     readonly signals: HealthSignals,
-  ) {
-    this.bulk = canAddInBulk(metrics.httpRequestDuration as unknown as Histogram<string>);
-  }
+  ) {}
 
   /** Applies one mapping whose conditions hold; false when the line lacks a usable value. */
   apply(mapping: CompiledMapping, values: readonly unknown[]): boolean {
@@ -80,12 +102,12 @@ export class MetricSink {
   flush(): void {
     for (const [family, cells] of this.counters) {
       const counter = this.metrics[LOG_FAMILIES[family].metric] as unknown as Counter<string>;
-      for (const cell of cells.values()) counter.inc(cell.labels, cell.n);
+      for (const cell of leaves(cells, Math.max(1, LOG_FAMILIES[family].labels.length))) counter.inc(cell.labels, cell.n);
       cells.clear();
     }
     for (const [family, batches] of this.histograms) {
       const histogram = this.metrics[LOG_FAMILIES[family].metric] as unknown as Histogram<string>;
-      for (const batch of batches.values()) addObservations(histogram, batch);
+      for (const batch of leaves(batches, Math.max(1, LOG_FAMILIES[family].labels.length))) addObservations(histogram, batch);
       batches.clear();
     }
     for (const [label, count] of this.limiter.drainOverflow()) this.metrics.logLabelOverflow.inc({ label }, count);
@@ -94,23 +116,15 @@ export class MetricSink {
   private addCounter(mapping: CompiledMapping, amount: number): void {
     let cells = this.counters.get(mapping.family);
     if (!cells) this.counters.set(mapping.family, (cells = new Map()));
-    const key = mapping.scratch.join('\u0001');
-    const cell = cells.get(key);
-    if (cell) cell.n += amount;
-    else cells.set(key, { labels: labelsObject(mapping.labelNames, mapping.scratch), n: amount });
+    const cell = findCell(cells, mapping.scratch, () => ({ labels: labelsObject(mapping.labelNames, mapping.scratch), n: 0 }));
+    cell.n += amount;
   }
 
   private observe(mapping: CompiledMapping, value: number): void {
     let batches = this.histograms.get(mapping.family);
     if (!batches) this.histograms.set(mapping.family, (batches = new Map()));
-    const key = mapping.scratch.join('\u0001');
-    let batch = batches.get(key);
-    if (!batch) {
-      const histogram = this.metrics[LOG_FAMILIES[mapping.family].metric] as unknown as { upperBounds: readonly number[] };
-      batch = new HistogramBatch(labelsObject(mapping.labelNames, mapping.scratch), histogram.upperBounds, !this.bulk);
-      batches.set(key, batch);
-    }
-    batch.observe(value);
+    const histogram = this.metrics[LOG_FAMILIES[mapping.family].metric] as unknown as { upperBounds: readonly number[] };
+    findCell(batches, mapping.scratch, () => new HistogramBatch(labelsObject(mapping.labelNames, mapping.scratch), histogram.upperBounds)).observe(value);
   }
 
   private setGauge(mapping: CompiledMapping, value: number): void {
@@ -120,13 +134,30 @@ export class MetricSink {
     else gauge.dec(value);
   }
 
+  private lastTimeKey = '';
+  private lastTime = Number.NaN;
+
+  /**
+   * A line's ISO 8601 time, to the second (plenty for a session window). Consecutive lines mostly
+   * share their second, so the parse of the previous one is reused.
+   */
+  private lineTime(text: string): number {
+    const zone = text.length > 19 ? text.slice(19).replace(/^\.\d+/, '') : '';
+    const key = text.length > 19 ? text.slice(0, 19) + zone : text;
+    if (key !== this.lastTimeKey) {
+      this.lastTimeKey = key;
+      this.lastTime = Date.parse(key);
+    }
+    return this.lastTime;
+  }
+
   private touchSession(mapping: CompiledMapping, values: readonly unknown[]): boolean {
     const key = labelText(firstPresent(values, mapping.valueSlots));
     if (key === undefined || key === '') return false;
     let at = this.now;
     if (mapping.timeSlot >= 0) {
       const time = values[mapping.timeSlot];
-      const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+      const parsed = typeof time === 'string' ? this.lineTime(time) : Number.NaN;
       if (!Number.isNaN(parsed)) at = Math.min(parsed, this.now);
     }
     this.sessions.touch(key, at);

@@ -19,18 +19,19 @@ export class SessionWindow {
   touch(key: string, atMs: number): void {
     const previous = this.lastSeen.get(key);
     if (previous !== undefined) {
-      if (atMs > previous) {
-        // Re-insert so that the map stays ordered by last use.
-        this.lastSeen.delete(key);
-        this.lastSeen.set(key, atMs);
-      }
+      // Updating in place keeps the first-seen order: eviction then drops long-known keys first.
+      if (atMs > previous) this.lastSeen.set(key, atMs);
       return;
     }
-    if (this.lastSeen.size >= MAX_SESSIONS) {
-      const oldest = this.lastSeen.keys().next().value;
-      if (oldest !== undefined) this.lastSeen.delete(oldest);
-    }
+    if (this.lastSeen.size >= MAX_SESSIONS) this.evict();
     this.lastSeen.set(detach(key), atMs);
+  }
+
+  /** Makes room: the oldest tenth, by last sighting, goes. */
+  private evict(): void {
+    const times = [...this.lastSeen.values()].sort((a, b) => a - b);
+    const cutoff = times[Math.floor(times.length / 10)] as number;
+    for (const [key, at] of this.lastSeen) if (at <= cutoff) this.lastSeen.delete(key);
   }
 
   /** Sessions seen within the window before `nowMs`; forgets older ones. */

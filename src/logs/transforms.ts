@@ -21,13 +21,19 @@ const CACHE_LIMIT = 10_000;
  */
 function cached(transform: Transform): Transform {
   const cache = new Map<string, string>();
+  // Several mappings of one line often transform the same field in a row.
+  let lastInput: string | undefined;
+  let lastResult = '';
   return (value) => {
+    if (value === lastInput) return lastResult;
     let result = cache.get(value);
     if (result === undefined) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
       result = detach(transform(value));
       cache.set(detach(value), result);
     }
+    lastInput = value;
+    lastResult = result;
     return result;
   };
 }

@@ -75,7 +75,7 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     auditLogEntries: new Counter({ name: 'amas_audit_log_entries_total', help: 'Audit log entries, from the logs.', labelNames: ['action', 'user'] as const, registers: security }),
 
     // --- AI providers (seed: AI Provider Health and AI Request Metrics) ---------------------
-    providerHealth: new Gauge({ name: 'amas_provider_health', help: 'Provider health: 1 when the provider is healthy, else 0; `status` names the current state.', labelNames: ['provider', 'status'] as const, registers: ai }),
+    providerHealth: new Gauge({ name: 'amas_provider_health', help: 'Provider health: 1 when the provider is usable (status healthy or degraded), else 0; `status` names the current state.', labelNames: ['provider', 'status'] as const, registers: ai }),
     providerResponseTime: new Gauge({ name: 'amas_provider_response_time', help: "Seconds the provider's latest validation call took.", labelNames: ['provider'] as const, registers: ai }),
     providerSuccessRate: new Gauge({ name: 'amas_provider_success_rate', help: 'Percentage of validation runs in the window that validated.', labelNames: ['provider'] as const, registers: ai }),
     providerErrorRate: new Gauge({ name: 'amas_provider_error_rate', help: 'Percentage of validation runs in the window that failed or were flagged.', labelNames: ['provider'] as const, registers: ai }),
@@ -93,7 +93,7 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     providerBudgetRemaining: new Gauge({ name: 'amas_provider_budget_remaining', help: "What is left of today's paid-probe budget, by unit (requests, tokens, usd).", labelNames: ['provider', 'unit'] as const, registers: ai }),
     providerValidationSkipped: new Counter({ name: 'amas_provider_validation_skipped_total', help: 'Validation runs skipped, by reason (unconfigured, budget, circuit_open, egress).', labelNames: ['provider', 'reason'] as const, registers: ai }),
     providerModelListed: new Gauge({ name: 'amas_provider_model_listed', help: "Whether the configured model appears in the provider's models list (0 is a warning, not a failure).", labelNames: ['provider', 'model'] as const, registers: ai }),
-    egressUp: new Gauge({ name: 'amas_exporter_egress_up', help: 'Whether the egress canary is reachable (1) or not (0); when 0 and every provider is unreachable, providers are reported unknown with reason egress.', registers: ai }),
+    egressUp: new Gauge({ name: 'amas_exporter_egress_up', help: 'Whether the egress canary is reachable (1) or not (0; 1 without a canary); when 0 and every provider is unreachable, providers are reported unknown with reason egress.', registers: ai }),
   };
 }
 

@@ -19,13 +19,12 @@ function summary(items: readonly string[]): string {
 }
 
 function providerCheck(state: ProviderState, info: ProviderStatusInfo): HealthCheck {
-  const run = state.lastVerdictRun;
-  const last = state.lastRun ?? run;
+  const last = state.lastRun;
   return {
     name: `ai_provider_${state.provider.id}`,
     status: CHECK_STATUS[info.status],
     message: info.message,
-    response_time_ms: run?.latencyMs ?? null,
+    response_time_ms: state.lastLatencyMs,
     last_run: last ? new Date(last.startedAt).toISOString() : null,
     provider_status: info.status,
     reason: info.reason,
@@ -90,7 +89,8 @@ export function aiHealth(states: readonly ProviderState[], statuses: ReadonlyMap
     },
     ready_services: { ai_router: aiRouter },
     providers_ready: usable.length,
-    checks: [...states.map((state) => providerCheck(state, statusOf(state))), bulletproofCheck],
+    // Providers without a key are reported by amas_provider_health{status="unconfigured"}; /health lists what is watched.
+    checks: validationActive ? [...configured.map((state) => providerCheck(state, statusOf(state))), bulletproofCheck] : [],
     unhealthy,
     degraded,
   };

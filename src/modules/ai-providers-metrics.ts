@@ -108,8 +108,7 @@ export function refreshProviderGauges(metrics: Metrics, states: readonly Provide
     const status = providerStatus(state, egressDown);
     metrics.providerHealth.set({ provider, status: status.status }, isUsable(status.status) ? 1 : 0);
     if (!state.provider.configured) continue;
-    const latency = state.lastVerdictRun?.latencyMs;
-    if (latency !== undefined && latency !== null) metrics.providerResponseTime.set({ provider }, latency / 1000);
+    if (state.lastLatencyMs !== null) metrics.providerResponseTime.set({ provider }, state.lastLatencyMs / 1000);
     const kinds = state.recentKinds;
     if (kinds.length > 0) {
       const good = kinds.filter((kind) => kind === 'validated').length;

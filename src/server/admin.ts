@@ -32,7 +32,9 @@ export function mountAdmin(app: Express, exporter: Exporter): AdminGuard {
       exporter.logger.warn('admin request refused', { component: 'admin', reason, client });
     },
   });
-  // Literal tokens in the file are not secrets to the loader (only ${...} and *_file values are).
+  // Literal tokens in the file are not secrets to the loader (only ${...} and *_file values are):
+  // the token is added at start and again per request, which covers a reload that changed it.
+  exporter.secrets.add(token());
   const remember = (_request: Request, _response: Response, next: NextFunction): void => {
     exporter.secrets.add(token());
     next();

@@ -36,6 +36,20 @@ describe('the daily budget', () => {
     });
   });
 
+  it('keeps today’s spend across reloads, even when the provider’s config changes', async () => {
+    const spec = { ...simSpec('kept', 'ollama', 'honest', 'llama-sim'), models: ['llama-sim', 'llama-sim-2'] };
+    await withSimulator([spec], async (sim) => {
+      const ai = aiSection(sim, [spec], { budget: { requests: 2, tokens: null, usd: null } });
+      const h = await moduleHarness(ai, envFor([spec]));
+      expect(kinds(await ladderRuns(h, 'kept', 2))).toEqual(['validated', 'validated']);
+      await h.configure(ai);
+      expect(kinds(await ladderRuns(h, 'kept', 1))).toEqual(['skipped/budget']);
+      await h.configure({ ...ai, providers: { kept: { ...(ai.providers as Record<string, object>).kept, model: 'llama-sim-2' } } });
+      expect(kinds(await ladderRuns(h, 'kept', 1))).toEqual(['skipped/budget']);
+      expect(generations(sim, 'kept')).toBe(2);
+    });
+  });
+
   it('never lets the estimated USD spend pass its limit, even by one call', async () => {
     const spec = simSpec('pricey', 'anthropic', 'honest', 'claude-sim');
     await withSimulator([spec], async (sim) => {

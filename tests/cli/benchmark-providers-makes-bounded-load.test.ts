@@ -10,7 +10,7 @@ const DEAR = '      price_usd_per_million_tokens: { input: 5000, output: 5000 }\
 const NO_USD_LIMIT = '  budget:\n    usd: null\n';
 
 /**
- * Runs the benchmark under `script`, which gives it a pseudo-terminal, and answers the confirmation
+ * Runs the benchmark under `script` (util-linux), which gives it a pseudo-terminal, and answers the confirmation
  * question once it appears. Bounded: the child is killed after 30 s.
  */
 function runOnTerminal(args: readonly string[], env: NodeJS.ProcessEnv, answer: string): Promise<{ code: number | null; output: string }> {
@@ -26,12 +26,13 @@ function runOnTerminal(args: readonly string[], env: NodeJS.ProcessEnv, answer: 
       child.stdin.write(`${answer}\n`);
     }
   });
-  return new Promise((resolve) =>
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
-    }),
-  );
+    });
+  });
 }
 
 describe('amas-exporter benchmark-providers', () => {
