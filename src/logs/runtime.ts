@@ -51,6 +51,7 @@ export class LogsRuntime {
   private wake: (() => void) | undefined;
   private watchers: FSWatcher[] = [];
   private warnedRandomKey = false;
+  private saveError: string | undefined;
 
   constructor(private readonly deps: ModuleDeps) {}
 
@@ -176,9 +177,17 @@ export class LogsRuntime {
   private async turn(): Promise<boolean> {
     let more = false;
     for (const source of this.sources.values()) more = (await source.tailer.poll()) || more;
-    await this.positions?.save().catch((error: unknown) => {
-      this.deps.logger.warn('cannot write the position file', { component: 'logs', error: (error as NodeJS.ErrnoException).code ?? String(error) });
-    });
+    await this.positions?.save().then(
+      () => {
+        this.saveError = undefined;
+      },
+      (error: unknown) => {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        // Once per kind of failure, not every poll: a read-only volume would flood the log.
+        if (code !== this.saveError) this.deps.logger.warn('cannot write the position file', { component: 'logs', file: this.positions?.file, error: code });
+        this.saveError = code;
+      },
+    );
     if (this.watchers.length === 0 && this.config) this.watchDirectories(this.config);
     return more;
   }

@@ -28,7 +28,7 @@ export async function startTestExporter(yaml: string, options: { env?: NodeJS.Pr
   const stream = new PassThrough();
   const lines: string[] = [];
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  const running = await startServer({ configPath, env: options.env ?? process.env, logStream: stream, watchIntervalMs: options.watchIntervalMs ?? 0 });
+  const running = await startServer({ configPath, env: options.env ?? withoutProviderKeys(process.env), logStream: stream, watchIntervalMs: options.watchIntervalMs ?? 0 });
   return {
     ...running,
     async close() {
@@ -40,6 +40,11 @@ export async function startTestExporter(yaml: string, options: { env?: NodeJS.Pr
     logLines: () => [...lines],
     writeConfig: (next) => writeFileSync(configPath, withTestListen(next)),
   };
+}
+
+/** The environment minus AI provider keys, so that no test can call a real provider by accident. */
+export function withoutProviderKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/_API_KEY$/.test(name)));
 }
 
 function withTestListen(yaml: string): string {

@@ -1,10 +1,12 @@
 // A log writer child process for the rotation tests: writes numbered audit lines to a file and
 // rotates it the way Python's RotatingFileHandler (rename) or logrotate's copytruncate does.
-// Usage: node log-writer.js <file> <lines> <rename|copytruncate|none> <rotate-every> [pause-every]
+// Usage: node log-writer.js <file> <lines> <rename|copytruncate|none> <rotate-every> [pause-every] [ack]
+// With "ack", after each rotation it prints "rotated" and waits for a byte on stdin: the test sends
+// it once the tailer has polled, so a loaded machine cannot make the tailer miss a whole file.
 'use strict';
 const fs = require('node:fs');
 
-const [file, total, mode, every, pauseEvery] = [process.argv[2], Number(process.argv[3]), process.argv[4], Number(process.argv[5]), Number(process.argv[6] || 0)];
+const [file, total, mode, every, pauseEvery, ack] = [process.argv[2], Number(process.argv[3]), process.argv[4], Number(process.argv[5]), Number(process.argv[6] || 0), process.argv[7] === 'ack'];
 let generation = 0;
 
 function line(seq) {
@@ -42,6 +44,10 @@ for (let seq = 1; seq <= total; seq += 1) {
     } else if (mode === 'copytruncate') {
       fs.copyFileSync(file, `${file}.${generation}`);
       fs.ftruncateSync(fd, 0);
+    }
+    if (ack) {
+      process.stdout.write('rotated\n');
+      fs.readSync(0, Buffer.alloc(1));
     }
     continue;
   }
