@@ -1,4 +1,4 @@
-import type { ProviderEndpoint } from '../types';
+import type { PromptSpec, ProviderEndpoint } from '../types';
 
 /**
  * Request headers for a JSON call: the style's defaults, then the endpoint's extra headers
@@ -55,3 +55,8 @@ const MODEL_MISSING = /model.{0,80}(not found|does not exist|not exist|is not a 
 
 /** Whether an error message says the model is unknown (as opposed to a bad request in general). */
 export const saysModelMissing = (text: string | undefined): boolean => text !== undefined && MODEL_MISSING.test(text.slice(0, 1000));
+
+/** The chat `messages` array shared by the OpenAI, Cohere v2 and Ollama styles. */
+export function chatMessages(prompt: PromptSpec): { role: 'system' | 'user'; content: string }[] {
+  return [...(prompt.system === undefined ? [] : [{ role: 'system' as const, content: prompt.system }]), { role: 'user', content: prompt.user }];
+}

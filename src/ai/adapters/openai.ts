@@ -1,5 +1,5 @@
 import type { NormalizedReply, ProviderAdapter } from '../types';
-import { bearer, errorField, jsonHeaders, saysModelMissing, splitThinkTags, trimBase } from './common';
+import { bearer, errorField, jsonHeaders, saysModelMissing, splitThinkTags, trimBase, chatMessages } from './common';
 import { parseReplyHeaders } from './reply-headers';
 import { arr, obj, optCount, optObj, optStr, parseShape, str, usageOf, type JsonObject } from './shape';
 
@@ -54,10 +54,7 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   generationRequest(endpoint, prompt) {
-    const messages = [
-      ...(prompt.system === undefined ? [] : [{ role: 'system', content: prompt.system }]),
-      { role: 'user', content: prompt.user },
-    ];
+    const messages = chatMessages(prompt);
     return {
       method: 'POST',
       url: `${trimBase(endpoint.baseUrl)}/chat/completions`,
