@@ -58,7 +58,9 @@ export const neo4jProbe = {
           const code = (error as { code?: string }).code ?? '';
           const reason = code.startsWith('Neo.ClientError.Security.') ? 'auth' : classifyError(error);
           if (reason === 'timeout') discard();
-          return failure(reason, `Neo4j check failed: ${describeError(error)}`);
+          // The driver wraps socket errors in a paragraph of advice; the cause after it is what matters.
+          const detail = describeError(error).replace(/ Please ensure .*? Caused by: /, ': ');
+          return failure(reason, `Neo4j check failed: ${detail}`);
         } finally {
           end();
         }

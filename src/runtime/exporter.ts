@@ -65,7 +65,14 @@ export class Exporter {
   static async start(options: ExporterOptions): Promise<Exporter> {
     const loaded = loadConfigFile(options.configPath, { env: options.env ?? process.env });
     const exporter = new Exporter(options, loaded);
-    await exporter.apply(loaded.config);
+    try {
+      await exporter.apply(loaded.config);
+    } catch (error) {
+      await exporter.stop();
+      if (error instanceof ConfigError) throw error;
+      // A module that cannot work with this config (a mapping file it cannot read, say) refuses it.
+      throw new ConfigError('invalid', [{ file: options.configPath, path: '', message: exporter.secrets.redact(error instanceof Error ? error.message : String(error)) }]);
+    }
     exporter.markReloaded(true);
     exporter.logger.info('config loaded', { component: 'config', file: options.configPath, probes: exporter.scheduler.names().length });
     if (options.watchIntervalMs && options.watchIntervalMs > 0) exporter.watch(options.watchIntervalMs);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
@@ -130,6 +130,14 @@ describe('the Dockerfile', () => {
       // The build stage's `npm run build`, writing to the image's /app/dist instead of ./dist.
       const build = run('npm', ['run', 'build', '--', '--outDir', path.join(app, 'dist')], { timeoutMs: 240_000 });
       if (build.status !== 0) throw new Error(`npm run build failed:\n${describeRun(build)}`);
+
+      // The final stage's other COPY lines from the build context, relative to its WORKDIR (/app).
+      for (const instruction of finalStage().filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))) {
+        const words = instruction.args.split(/\s+/);
+        const destination = words[words.length - 1] as string;
+        if (destination.startsWith('/') || words.slice(0, -1).some((source) => source.startsWith('package'))) continue;
+        for (const source of words.slice(0, -1)) cpSync(path.join(ROOT, source), path.join(app, destination), { recursive: true });
+      }
 
       // The baked-in config (COPY config/exporter.yaml ...) on 127.0.0.1 and a free port.
       port = await freePort();
