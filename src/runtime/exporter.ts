@@ -2,17 +2,17 @@ import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import { ConfigError, type ConfigProblem } from '../config/errors';
 import { loadConfigFile, type LoadedConfig } from '../config/load';
 import type { ExporterConfig } from '../config/schema';
-import { createLogger, type Logger } from '../logging/logger';
-import { SecretStore } from '../logging/redact';
-import { createMetrics, type MetricGroup, type MetricsBundle } from '../metrics/definitions';
+import type { Logger } from '../logging/logger';
+import type { SecretStore } from '../logging/redact';
+import type { MetricGroup, MetricsBundle } from '../metrics/definitions';
 import { exposition, type ExpositionFormat } from '../metrics/exposition';
 import { refreshProbeMetrics } from '../metrics/record';
-import { moduleFactories } from '../modules/registry';
 import type { ExporterModule } from '../modules/types';
-import { ResultStore } from '../scheduler/result-store';
+import type { ResultStore } from '../scheduler/result-store';
 import { Scheduler } from '../scheduler/scheduler';
 import { buildHealth, buildReady } from '../server/health';
 import type { HealthBody, ReadyBody } from '../server/health-model';
+import { assemble } from './assemble';
 import { VERSION } from './version';
 
 export interface ExporterOptions {
@@ -32,8 +32,8 @@ export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonl
  * fails validation or module configuration is refused and the old one keeps running.
  */
 export class Exporter {
-  readonly secrets = new SecretStore();
-  readonly store = new ResultStore();
+  readonly secrets: SecretStore;
+  readonly store: ResultStore;
   readonly bundle: MetricsBundle;
   readonly logger: Logger;
   readonly scheduler: Scheduler;
@@ -46,9 +46,11 @@ export class Exporter {
 
   private constructor(private readonly options: ExporterOptions, loaded: LoadedConfig) {
     this.current = loaded;
-    this.secrets.replaceAll(loaded.secrets);
-    this.logger = createLogger({ level: loaded.config.log_level, secrets: this.secrets, ...(options.logStream ? { stream: options.logStream } : {}) });
-    this.bundle = createMetrics(VERSION);
+    ({ secrets: this.secrets, logger: this.logger, bundle: this.bundle, store: this.store, modules: this.modules } = assemble(loaded, {
+      env: options.env ?? process.env,
+      logLevel: loaded.config.log_level,
+      logStream: options.logStream,
+    }));
     this.scheduler = new Scheduler({
       store: this.store,
       logger: this.logger,
@@ -57,8 +59,6 @@ export class Exporter {
       onRunStateChange: (inFlight) => this.bundle.metrics.probesInFlight.set(inFlight),
       redact: (text) => this.secrets.redact(text),
     });
-    const deps = { metrics: this.bundle.metrics, store: this.store, logger: this.logger, secrets: this.secrets, env: options.env ?? process.env };
-    this.modules = moduleFactories.map((factory) => factory(deps));
   }
 
   /** Loads the config and starts every module; throws ConfigError when the config is unusable. */

@@ -1,15 +1,14 @@
 import { ConfigError } from '../../config/errors';
 import { loadConfigFile } from '../../config/load';
 import type { ExporterConfig } from '../../config/schema';
-import { createLogger, type Logger } from '../../logging/logger';
-import { SecretStore } from '../../logging/redact';
-import { createMetrics, type Metrics } from '../../metrics/definitions';
-import { moduleFactories } from '../../modules/registry';
+import type { Logger } from '../../logging/logger';
+import type { SecretStore } from '../../logging/redact';
+import type { Metrics } from '../../metrics/definitions';
 import type { ExporterModule } from '../../modules/types';
 import type { ProbeResult } from '../../probes/types';
-import { ResultStore } from '../../scheduler/result-store';
+import type { ResultStore } from '../../scheduler/result-store';
 import { Scheduler, type ScheduledTask } from '../../scheduler/scheduler';
-import { VERSION } from '../../runtime/version';
+import { assemble } from '../../runtime/assemble';
 import type { CommandArgs, CommandIo } from '../types';
 
 /** Exit code of every command whose config cannot be used (unreadable or invalid). */
@@ -45,14 +44,9 @@ const NEVER_AGAIN_MS = 86_400_000;
 /** Loads the config and builds the modules; throws ConfigError when the config is unusable. */
 export async function openRuntime(args: CommandArgs, env: NodeJS.ProcessEnv = process.env): Promise<OneShotRuntime> {
   const loaded = loadConfigFile(args.config, { env });
-  const secrets = new SecretStore();
-  secrets.replaceAll(loaded.secrets);
-  secrets.add(loaded.config.admin.token);
   // Logs go to stderr so stdout stays the command's result; only errors unless --verbose.
-  const logger = createLogger({ level: args.flags.verbose === true ? 'debug' : 'error', secrets, stream: process.stderr });
-  const { metrics } = createMetrics(VERSION);
-  const store = new ResultStore();
-  const modules = moduleFactories.map((factory) => factory({ metrics, store, logger, secrets, env }));
+  const { secrets, logger, bundle, store, modules } = assemble(loaded, { env, logLevel: args.flags.verbose === true ? 'debug' : 'error', logStream: process.stderr });
+  const { metrics } = bundle;
   const schedulers: Scheduler[] = [];
   try {
     for (const module of modules) await module.configure(loaded.config);
