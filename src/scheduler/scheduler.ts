@@ -97,8 +97,7 @@ export class Scheduler {
     const running: RunningTask = { task, timer: undefined, inFlight: undefined, stopped: false };
     this.tasks.set(task.name, running);
     this.options.store.register(task.name);
-    // The first run comes soon, spread over a short window so a restart does not fire every probe at once.
-    this.schedule(running, Math.random() * Math.min(1000, task.intervalMs * this.jitter));
+    this.schedule(running, firstRunDelay(task.intervalMs, this.jitter, Math.random()));
   }
 
   private async stopTask(running: RunningTask): Promise<void> {
@@ -113,10 +112,7 @@ export class Scheduler {
     running.timer = setTimeout(() => {
       const started = Date.now();
       void this.execute(running).finally(() => {
-        const { intervalMs } = running.task;
-        const offset = (Math.random() * 2 - 1) * this.jitter * intervalMs;
-        // The next run is due one interval after this one started; a run longer than that is followed at once.
-        this.schedule(running, Math.max(0, intervalMs + offset - (Date.now() - started)));
+        this.schedule(running, nextRunDelay(running.task.intervalMs, this.jitter, Date.now() - started, Math.random()));
       });
     }, delayMs);
     running.timer.unref();
@@ -161,6 +157,25 @@ export class Scheduler {
     if (!isSuperseded(this.tasks.get(task.name), task)) this.options.store.record(result);
     return result;
   }
+}
+
+/**
+ * Delay before a task's first run: soon, spread over a short window (at most 1 s, or the jittered
+ * part of the interval) so that a start or reload does not fire every probe at the same instant.
+ * `random` is in [0, 1).
+ */
+export function firstRunDelay(intervalMs: number, jitter: number, random: number): number {
+  return random * Math.min(1000, intervalMs * jitter);
+}
+
+/**
+ * Delay before the next run: one interval after the last run started, moved early or late by up
+ * to `jitter` of the interval so that probes do not fire in lockstep; a run that took longer than
+ * that is followed at once. `random` is in [0, 1).
+ */
+export function nextRunDelay(intervalMs: number, jitter: number, elapsedMs: number, random: number): number {
+  const offset = (random * 2 - 1) * jitter * intervalMs;
+  return Math.max(0, intervalMs + offset - elapsedMs);
 }
 
 /** A result from a task that was replaced or removed while it ran must not overwrite its successor's. */

@@ -66,6 +66,17 @@ describe('each adapter builds the requests its real API documents', () => {
     expect(adapterFor('anthropic').generationRequest(endpoint('https://x/v1', 'm'), PROMPT).headers['anthropic-version']).toBe('2023-06-01');
   });
 
+  it("asks OpenAI's reasoning models for max_completion_tokens and no temperature, and other models for max_tokens", () => {
+    for (const model of ['o1', 'o3-mini', 'o4-mini-2025-04-16', 'gpt-5', 'gpt-5-mini']) {
+      const body = adapterFor('openai').generationRequest(endpoint('https://api.openai.com/v1', model), PROMPT).body as Record<string, unknown>;
+      expect([model, body.max_completion_tokens, body.max_tokens, body.temperature]).toEqual([model, PROMPT.maxTokens, undefined, undefined]);
+    }
+    for (const model of ['gpt-4o', 'openai/gpt-oss-120b:free', 'llama-3.3-70b-versatile', 'omni-model']) {
+      const body = adapterFor('openai').generationRequest(endpoint('https://x/v1', model), PROMPT).body as Record<string, unknown>;
+      expect([model, body.max_tokens, body.max_completion_tokens]).toEqual([model, PROMPT.maxTokens, undefined]);
+    }
+  });
+
   it('adds the endpoint extra headers (OpenRouter) but never lets them replace the key header', () => {
     const spec = adapterFor('openai').generationRequest(endpoint('https://openrouter.ai/api/v1', 'm', { 'HTTP-Referer': 'https://example.test', 'X-Title': 'AMAS', Authorization: 'Bearer other' }), PROMPT);
     expect(spec.headers).toMatchObject({ 'HTTP-Referer': 'https://example.test', 'X-Title': 'AMAS', authorization: `Bearer ${KEY}` });

@@ -39,6 +39,12 @@ function readReasoningField(message: JsonObject, path: string): string {
  * Mistral, Codestral, Chutes, Perplexity, OpenRouter): `GET {base}/models`,
  * `POST {base}/chat/completions`, `Authorization: Bearer`.
  */
+/**
+ * OpenAI's own reasoning models (o1, o3, o4-mini, gpt-5...) refuse `max_tokens` and `temperature`:
+ * they take `max_completion_tokens`, which also bounds the hidden reasoning tokens.
+ */
+const OPENAI_REASONING_MODEL = /^(o\d+(-[\w.-]+)?|gpt-5[\w.-]*)$/;
+
 export const openaiAdapter: ProviderAdapter = {
   style: 'openai',
 
@@ -59,7 +65,9 @@ export const openaiAdapter: ProviderAdapter = {
       method: 'POST',
       url: `${trimBase(endpoint.baseUrl)}/chat/completions`,
       headers: jsonHeaders(endpoint, bearer(endpoint)),
-      body: { model: endpoint.model, messages, temperature: prompt.temperature, max_tokens: prompt.maxTokens, stream: false },
+      body: OPENAI_REASONING_MODEL.test(endpoint.model)
+        ? { model: endpoint.model, messages, max_completion_tokens: prompt.maxTokens, stream: false }
+        : { model: endpoint.model, messages, temperature: prompt.temperature, max_tokens: prompt.maxTokens, stream: false },
     };
   },
 

@@ -3,7 +3,7 @@ import { createLogger } from '../../../src/logging/logger';
 import { SecretStore } from '../../../src/logging/redact';
 import { success, type Probe, type ProbeReport } from '../../../src/probes/types';
 import { ResultStore } from '../../../src/scheduler/result-store';
-import { Scheduler, type ScheduledTask } from '../../../src/scheduler/scheduler';
+import { firstRunDelay, nextRunDelay, Scheduler, type ScheduledTask } from '../../../src/scheduler/scheduler';
 import { waitFor } from '../../helpers/exporter';
 
 const logger = createLogger({ level: 'error', secrets: new SecretStore(), stream: new PassThrough() });
@@ -85,5 +85,38 @@ describe('the scheduler', () => {
     expect(store.get('kept')).toBe(before);
     expect(store.get('gone')).toBeUndefined();
     expect(scheduler.names()).toEqual(['kept']);
+  });
+});
+
+describe('jitter', () => {
+  it('moves each next run up to the jitter fraction of the interval early or late, counted from the last start', () => {
+    expect(nextRunDelay(10_000, 0.1, 200, 0)).toBe(8_800);
+    expect(nextRunDelay(10_000, 0.1, 200, 0.5)).toBe(9_800);
+    expect(nextRunDelay(10_000, 0.1, 200, 0.999999)).toBeCloseTo(10_800, 0);
+    expect(nextRunDelay(10_000, 0, 200, 0.9)).toBe(9_800);
+  });
+
+  it('follows a run that outlasted its interval at once', () => {
+    expect(nextRunDelay(1_000, 0.1, 5_000, 0.5)).toBe(0);
+  });
+
+  it('spreads first runs over at most one second, or the jittered part of a short interval', () => {
+    expect(firstRunDelay(60_000, 0.1, 0.5)).toBe(500);
+    expect(firstRunDelay(2_000, 0.1, 0.5)).toBe(100);
+    expect(firstRunDelay(60_000, 0, 0.5)).toBe(0);
+  });
+
+  it('gives probes with the same interval different start times', async () => {
+    const store = new ResultStore();
+    const scheduler = new Scheduler({ store, logger, maxConcurrent: 8, jitter: 0.5, redact: (text) => text });
+    const starts: number[] = [];
+    const probe: Probe = { run: async () => { starts.push(performance.now()); return success('ok'); }, close: async () => undefined };
+    try {
+      await scheduler.sync(['a', 'b', 'c', 'd', 'e', 'f'].map((name) => task(name, probe, 2_000)));
+      await waitFor(() => starts.length >= 6, 10_000);
+      expect(new Set(starts.map((t) => Math.round(t))).size).toBeGreaterThan(1);
+    } finally {
+      await scheduler.stop();
+    }
   });
 });
