@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { configSchema } from './schema';
 
 /**
  * The JSON Schema editors use for config/exporter.yaml, generated from the zod schema (the single
  * source of truth) in its input form: what may be written, with defaults shown.
  */
-export function configJsonSchema(): Record<string, unknown> {
+export function configJsonSchema(configSchema: z.ZodType): Record<string, unknown> {
   const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   return {
     ...schema,
@@ -15,4 +14,4 @@ export function configJsonSchema(): Record<string, unknown> {
   };
 }
 
-export const renderConfigJsonSchema = (): string => `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+export const renderConfigJsonSchema = (configSchema: z.ZodType): string => `${JSON.stringify(configJsonSchema(configSchema), null, 2)}\n`;

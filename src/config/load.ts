@@ -1,14 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { z } from 'zod';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { SecretStore } from '../logging/redact';
 import { ConfigError, type ConfigProblem } from './errors';
 import { interpolate } from './interpolate';
-import { configSchema, type ExporterConfig } from './schema';
+import { describeFound, messageFor, type Redact } from './messages';
 
-export interface LoadedConfig {
-  readonly config: ExporterConfig;
+/**
+ * The loader knows YAML, locations, interpolation, secret files and redaction, not the shape of a
+ * config: the composition root passes the schema it assembled from each module's own (src/modules/config.ts).
+ */
+export interface LoadedConfig<T> {
+  readonly config: T;
   readonly file: string;
   /** Values from ${ENV} references with secret-looking names and from *_file fields. */
   readonly secrets: readonly string[];
@@ -22,55 +26,6 @@ type Path = readonly (string | number)[];
 
 function formatPath(keys: Path): string {
   return keys.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
-}
-
-function describeFound(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  return `${typeof value} ${String(value)}`;
-}
-
-function boundText(issue: { origin?: string }, bound: unknown, word: 'least' | 'most'): string {
-  if (issue.origin === 'string') return `expected at ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`;
-  if (issue.origin === 'array') return `expected at ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`;
-  return `expected a number at ${word} ${String(bound)}`;
-}
-
-/** zod's own wording starts like this; a schema's custom message does not. */
-const GENERIC_MESSAGE = /^(Invalid input|Invalid option|Invalid string|Too (small|big))/;
-
-function messageFor(issue: z.core.$ZodIssue & { input?: unknown }): string {
-  const found = describeFound(issue.input);
-  const custom = !GENERIC_MESSAGE.test(issue.message);
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return `missing required key (expected ${issue.expected})`;
-      return custom ? `${issue.message}, found ${found}` : `expected ${issue.expected}, found ${found}`;
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_value':
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${found}`;
-    case 'invalid_union':
-      if ((issue as { note?: string }).note === 'No matching discriminator') {
-        const options = (issue as unknown as { options: unknown[] }).options.map(String).join(', ');
-        const value = (issue.input as Record<string, unknown> | undefined)?.type;
-        return value === undefined ? `missing key "type" (expected one of ${options})` : `unknown type ${describeFound(value)}; expected one of ${options}`;
-      }
-      return `${issue.message}, found ${found}`;
-    case 'invalid_format':
-      if (issue.format === 'url') return `expected an http:// or https:// URL, found ${found}`;
-      if (!custom && issue.format === 'regex') return `expected text matching ${(issue as { pattern?: string }).pattern ?? 'the pattern'}, found ${found}`;
-      return `${issue.message}, found ${found}`;
-    case 'too_small':
-      return `${boundText(issue, issue.minimum, 'least')}, found ${found}`;
-    case 'too_big':
-      return `${boundText(issue, issue.maximum, 'most')}, found ${found}`;
-    default:
-      return issue.input === undefined ? issue.message : `${issue.message}, found ${found}`;
-  }
 }
 
 class Locator {
@@ -106,6 +61,37 @@ class Locator {
     }
     return undefined;
   }
+}
+
+/** What an unquoted scalar holding `text` would be: a number or boolean when it spells one. */
+function plainScalarValue(text: string): number | boolean | undefined {
+  if (/^[-+]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return undefined;
+}
+
+/**
+ * Validates; where the schema wants a number or boolean at an unquoted scalar filled from ${VAR}
+ * and the value spells one, reads it so (`port: ${PORT}`) and validates again. Only there: a
+ * numeric password stays a string, and an interpolated value never becomes YAML structure.
+ */
+function parseReadingNumbers<T>(schema: z.ZodType<T>, data: unknown, plainInterpolated: ReadonlySet<string>): ReturnType<z.ZodType<T>['safeParse']> {
+  const first = schema.safeParse(data, { reportInput: true });
+  if (first.success || plainInterpolated.size === 0) return first;
+  let changed = false;
+  for (const issue of first.error.issues) {
+    if (issue.code !== 'invalid_type' || (issue.expected !== 'number' && issue.expected !== 'boolean')) continue;
+    const keys = issue.path as Path;
+    if (keys.length === 0 || !plainInterpolated.has(formatPath(keys))) continue;
+    const parent = keys.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], data) as Record<string | number, unknown> | undefined;
+    const last = keys[keys.length - 1] as string | number;
+    const value = parent?.[last];
+    const read = typeof value === 'string' ? plainScalarValue(value) : undefined;
+    if (read === undefined || typeof read !== issue.expected) continue;
+    parent![last] = read;
+    changed = true;
+  }
+  return changed ? schema.safeParse(data, { reportInput: true }) : first;
 }
 
 /** The key path of a node from the visitor's ancestry: pair keys and sequence indexes. */
@@ -149,20 +135,46 @@ function resolveFileFields(value: unknown, keys: Path, ctx: { dir: string; secre
   return result;
 }
 
+/** A larger config file is refused before it is parsed: a 60 MB file took memory to 460 MB on reload. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases a config may expand; more is refused as an alias bomb (billion laughs), located at the first alias. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The first alias (`*name`) in the document, for locating an alias-bomb refusal. */
+function firstAlias(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 /** Parses, interpolates and validates config text; throws ConfigError listing every problem. */
-export function parseConfig(text: string, file: string, options: LoadOptions = {}): LoadedConfig {
+export function parseConfigWith<T>(schema: z.ZodType<T>, text: string, file: string, options: LoadOptions = {}): LoadedConfig<T> {
   const env = options.env ?? process.env;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new Locator(doc, lines, file);
+  // YAML's messages quote no values, but URL passwords and credentials are scrubbed all the same.
+  const patterns = new SecretStore();
   const problems: ConfigProblem[] = doc.errors.map((error) => {
     const position = lines.linePos(error.pos[0]);
-    return { file, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}` };
+    return { file, line: position.line, column: position.col, path: '', message: patterns.redact(`YAML syntax error: ${error.message.split('\n')[0]}`) };
   });
   if (problems.length > 0) throw new ConfigError('invalid', problems);
+  // An empty file (or one holding only comments) is refused rather than read as "every default":
+  // a truncated or half-written file must not start an exporter that probes nothing.
+  if (doc.contents === null) {
+    throw new ConfigError('invalid', [{ file, line: 1, column: 1, path: '', message: 'the config file is empty; write at least one key (e.g. "probes: []" for every default)' }]);
+  }
 
   const secrets: string[] = [];
   const unresolvedPaths = new Set<string>();
+  /** Unquoted scalars that held a ${VAR} reference: where `port: ${PORT}` may mean a number. */
+  const plainInterpolated = new Set<string>();
   visit(doc, {
     Scalar(_key, node, ancestry) {
       if (typeof node.value !== 'string' || !node.value.includes('$')) return;
@@ -174,40 +186,70 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
         unresolvedPaths.add(formatPath(keys));
         problems.push({ file, line: position?.line, column: position?.col, path: formatPath(keys), message: `environment variable ${name} is not set and has no default (write \${${name}:-default})` });
       }
+      if (node.type === 'PLAIN') plainInterpolated.add(formatPath(pathOf(ancestry, node)));
       node.value = result.value;
     },
   });
 
-  const data: unknown = doc.toJS() ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError('invalid', [{ file, line: 1, column: 1, path: '', message: `expected a mapping at the top level, found ${describeFound(data)}` }]);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const alias = firstAlias(doc);
+    const position = alias?.range ? lines.linePos(alias.range[0]) : { line: 1, col: 1 };
+    throw new ConfigError('invalid', [{ file, line: position.line, column: position.col, path: '', message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} alias uses); write the values out instead` }]);
+  }
+  // Redaction comes before any cut of a shown value (src/config/messages.ts).
+  const redactor = new SecretStore();
+  redactor.replaceAll(secrets);
+  const redact: Redact = (value) => redactor.redact(value);
+  if (typeof data !== 'object' || Array.isArray(data) || data === null) {
+    throw new ConfigError('invalid', [{ file, line: 1, column: 1, path: '', message: `expected a mapping at the top level, found ${describeFound(data, redact)}` }]);
   }
   const resolved = resolveFileFields(data, [], { dir: path.dirname(path.resolve(file)), secrets, problems, locator });
-  const parsed = configSchema.safeParse(resolved, { reportInput: true });
+  redactor.replaceAll(secrets);
+  const parsed = parseReadingNumbers(schema, resolved, plainInterpolated);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // The missing variable is already reported; the empty value it left is not a second problem.
       if (unresolvedPaths.has(formatPath(issue.path as Path))) continue;
       const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-      problems.push(locator.problem(issue.path as Path, messageFor(issue), key));
+      problems.push(locator.problem(issue.path as Path, messageFor(issue, redact), key));
     }
   }
   if (problems.length > 0 || !parsed.success) {
-    const redactor = new SecretStore();
-    redactor.replaceAll(secrets);
     throw new ConfigError('invalid', problems.map((problem) => ({ ...problem, message: redactor.redact(problem.message) })));
   }
   return { config: parsed.data, file, secrets };
 }
 
-/** Reads and parses a config file. A file that cannot be read is a ConfigError of kind `unreadable`. */
-export function loadConfigFile(file: string, options: LoadOptions = {}): LoadedConfig {
-  let text: string;
+/** Reads at most MAX_CONFIG_BYTES + 1 bytes, so a huge file is refused without being held in memory. */
+function readBounded(file: string): { text: string; size: number } {
+  const fd = openSync(file, 'r');
   try {
-    text = readFileSync(file, 'utf8');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES) return { text: '', size };
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    return { text: buffer.subarray(0, length).toString('utf8'), size: length };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and parses a config file. A file that cannot be read is a ConfigError of kind `unreadable`. */
+export function loadConfigFileWith<T>(schema: z.ZodType<T>, file: string, options: LoadOptions = {}): LoadedConfig<T> {
+  let read: { text: string; size: number };
+  try {
+    read = readBounded(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ConfigError('unreadable', [{ file, path: '', message: `cannot read the config file (${code})` }]);
   }
-  return parseConfig(text, file, options);
+  if (read.size > MAX_CONFIG_BYTES) {
+    throw new ConfigError('invalid', [{ file, line: 1, column: 1, path: '', message: `the config file is ${read.size} bytes, more than the ${MAX_CONFIG_BYTES} allowed` }]);
+  }
+  return parseConfigWith(schema, read.text, file, options);
 }

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { aiConfigSchema } from '../ai/config';
+import { clusterConfigSchema } from '../cluster/config';
 import { logsConfigSchema } from '../logs/config-schema';
 import { probeDefinitions } from '../probes/registry';
 import { adminConfigSchema } from '../server/admin-config';
 
+/*
+ * The root config schema, assembled here in the composition root from each module's own section
+ * schema (ai/, logs/, server/, cluster/, probes/), so that config/ knows none of them.
+ */
 const probeSchemas = Object.values(probeDefinitions).map((definition) => definition.schema);
 
 /** One entry of `probes:`; the union is built from the probe registry, so no list of types lives here. */
@@ -31,6 +36,7 @@ export const configSchema = z
     ai: aiConfigSchema.prefault({}).describe('AI providers: the probe ladder, fake-AI validators, budgets and the circuit breaker (docs/providers.md).'),
     admin: adminConfigSchema.prefault({}).describe('The admin API (POST /admin/refresh-provider-health, GET /debug/probes/<name>); off unless a token is set.'),
     logs: logsConfigSchema.prefault({}).describe('AMAS\'s JSON log files turned into metrics: sources, mappings, label caps (docs/logs.md).'),
+    cluster: clusterConfigSchema.optional().describe('Fleet mode: sidecars of one deployment share the paid validation through Redis (docs/cluster.md); absent: every pod validates alone.'),
     probes: z
       .array(probeConfigSchema)
       .default([])
