@@ -17,6 +17,7 @@ import { LabelLimiter } from '../../src/logs/label-limiter';
 import { builtInMappings } from '../../src/logs/mapping-sets';
 import { HealthSignals, MetricSink } from '../../src/logs/metric-sink';
 import { LogsRuntime } from '../../src/logs/runtime';
+import { SeriesCap } from '../../src/logs/series-cap';
 import { SessionWindow } from '../../src/logs/session-window';
 import { CHUNK_BYTES } from '../../src/logs/tracked-file';
 import { createTransforms } from '../../src/logs/transforms';
@@ -27,8 +28,10 @@ import { generateAuditLog } from './generate-audit-log';
 /**
  * Times, on one generated audit log and in one run: the exporter's tail+map pipeline (LogsRuntime
  * reading the file to its end), the same mappings over readline + JSON.parse, a bare readline +
- * JSON.parse loop, the exporter's field reading alone, and mtail --one_shot with an equivalent
- * program. Prints a Markdown table.
+ * JSON.parse loop, the exporter's field reading alone, and mtail --one_shot with a program whose
+ * totals per family equal the exporter's (checked: the run fails when they differ). The exporter and
+ * mtail each run in a process of their own under GNU time, for their peak resident memory. Prints
+ * Markdown tables.
  * BENCH_LINES (default 1000000) and BENCH_FILE choose the input; MTAIL the mtail binary.
  */
 
@@ -56,7 +59,10 @@ async function measure(name: string, lines: number, work: () => Promise<string>)
   return { name, lines, wallSeconds: Number(process.hrtime.bigint() - wall) / 1e9, cpuSeconds: cpuNow() - cpu, note };
 }
 
-async function exporterPipeline(file: string, lines: number): Promise<string> {
+/** Totals per family, compared between the exporter and mtail (their label values differ: ip_hash, {uuid}). */
+type Totals = Record<'requests' | 'request_durations' | 'logins_success' | 'logins_failure' | 'rate_limited' | 'security_events' | 'audit_entries', number>;
+
+async function exporterPipeline(file: string, lines: number): Promise<{ note: string; totals: Totals }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'amas-bench-'));
   const secrets = new SecretStore();
   const bundle = createMetrics('bench');
@@ -72,18 +78,32 @@ async function exporterPipeline(file: string, lines: number): Promise<string> {
   await runtime.close();
   const read = await sum(bundle.metrics, 'logLines');
   if (read !== lines) throw new Error(`exporter read ${read} lines, expected ${lines}`);
-  return `${await sum(bundle.metrics, 'httpRequests')} HTTP requests counted`;
+  const { metrics } = bundle;
+  const totals: Totals = {
+    requests: await sum(metrics, 'httpRequests'),
+    request_durations: await sum(metrics, 'httpRequestDuration', (sample) => sample.metricName === 'amas_http_request_duration_seconds_count'),
+    logins_success: await sum(metrics, 'authAttempts', (sample) => sample.labels.result === 'success'),
+    logins_failure: await sum(metrics, 'authAttempts', (sample) => sample.labels.result === 'failure'),
+    rate_limited: await sum(metrics, 'rateLimitExceeded'),
+    security_events: await sum(metrics, 'securityEvents'),
+    audit_entries: await sum(metrics, 'auditLogEntries'),
+  };
+  return { note: `${totals.requests} HTTP requests counted`, totals };
 }
 
-async function sum(metrics: Metrics, key: 'logLines' | 'httpRequests'): Promise<number> {
-  return (await metrics[key].get()).values.reduce((total, sample) => total + sample.value, 0);
+type Sample = { value: number; labels: Record<string, string | number>; metricName?: string };
+type SummedKey = 'logLines' | 'httpRequests' | 'httpRequestDuration' | 'authAttempts' | 'rateLimitExceeded' | 'securityEvents' | 'auditLogEntries';
+
+async function sum(metrics: Metrics, key: SummedKey, keep: (sample: Sample) => boolean = () => true): Promise<number> {
+  const values = (await (metrics[key] as unknown as { get(): Promise<{ values: Sample[] }> }).get()).values;
+  return values.filter(keep).reduce((total, sample) => total + sample.value, 0);
 }
 
 async function readlineMappings(file: string): Promise<string> {
   const { metrics } = createMetrics('bench');
   const limiter = new LabelLimiter(100, {});
   const set = compileMappings(builtInMappings('audit', CONFIG_DIR), { limiter, transforms: createTransforms(new KeyedHasher(Buffer.from('bench-key'))) });
-  const sink = new MetricSink(metrics, limiter, new SessionWindow(900_000), new HealthSignals());
+  const sink = new MetricSink(metrics, limiter, new SeriesCap(2000), new SessionWindow(900_000), new HealthSignals());
   const values = new Array<unknown>(set.plan.paths.length);
   let count = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -143,23 +163,65 @@ function mtailAvailable(): boolean {
   return existsSync(MTAIL);
 }
 
-async function mtail(file: string): Promise<Result> {
-  const progs = mkdtempSync(path.join(tmpdir(), 'amas-bench-mtail-'));
-  copyFileSync(path.join(__dirname, '..', '..', '..', '..', 'bench', 'logs', 'audit.mtail'), path.join(progs, 'audit.mtail'));
-  const timing = path.join(progs, 'time.txt');
+interface Measured {
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMiB: number;
+  readonly stdout: string;
+}
+
+/** Runs a command under GNU time: wall time, CPU time of the process and its peak resident set. */
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, stderr: 'inherit' | 'ignore' = 'inherit'): Measured {
+  const dir = mkdtempSync(path.join(tmpdir(), 'amas-bench-time-'));
+  const report = path.join(dir, 'time.txt');
   const wall = process.hrtime.bigint();
-  // bash's `time` gives the child's CPU time, which node cannot see.
-  const output = execFileSync('bash', ['-c', `TIMEFORMAT='%U %S'; { time "${MTAIL}" --one_shot --address 127.0.0.1 --port 0 --logtostderr --progs "${progs}" --logs "${file}" 2>/dev/null ; } 2>"${timing}"`], { maxBuffer: 1 << 30 }).toString('utf8');
+  const run = spawnSync('/usr/bin/time', ['-o', report, '-f', '%M %U %S', command, ...args], { env, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', stderr] });
   const wallSeconds = Number(process.hrtime.bigint() - wall) / 1e9;
-  const [user = 0, system = 0] = readFileSync(timing, 'utf8').trim().split(/\s+/).map(Number);
-  const metrics = JSON.parse(output) as Record<string, { LabelValues?: { Value: { Value?: number } }[] }[]>;
-  const requests = (metrics.amas_http_requests_total?.[0]?.LabelValues ?? []).reduce((total, entry) => total + (entry.Value.Value ?? 0), 0);
-  return { name: 'mtail --one_shot (equivalent program)', lines: 0, wallSeconds, cpuSeconds: user + system, note: `${requests} HTTP requests counted` };
+  if (run.status !== 0) throw new Error(`${command} exited with ${run.status}`);
+  const [kib = 0, user = 0, system = 0] = readFileSync(report, 'utf8').trim().split('\n').pop()?.split(/\s+/).map(Number) ?? [];
+  return { wallSeconds, cpuSeconds: user + system, peakRssMiB: kib / 1024, stdout: run.stdout.toString('utf8') };
+}
+
+type MtailMetrics = Record<string, { LabelValues?: { Labels?: string[]; Value: { Value?: number; Count?: number } }[] }[]>;
+
+function mtailTotals(metrics: MtailMetrics): Totals {
+  const entries = (name: string) => metrics[name]?.[0]?.LabelValues ?? [];
+  const total = (name: string, keep: (labels: string[]) => boolean = () => true): number =>
+    entries(name).filter((entry) => keep(entry.Labels ?? [])).reduce((sum, entry) => sum + (entry.Value.Value ?? 0), 0);
+  return {
+    requests: total('amas_http_requests_total'),
+    request_durations: entries('amas_http_request_duration_seconds').reduce((sum, entry) => sum + (entry.Value.Count ?? 0), 0),
+    logins_success: total('amas_auth_attempts_total', (labels) => labels[1] === 'success'),
+    logins_failure: total('amas_auth_attempts_total', (labels) => labels[1] === 'failure'),
+    rate_limited: total('amas_rate_limit_exceeded_total'),
+    security_events: total('amas_security_events_total'),
+    audit_entries: total('amas_audit_log_entries_total'),
+  };
+}
+
+function mtail(file: string): { result: Result; peakRssMiB: number; totals: Totals } {
+  const progs = mkdtempSync(path.join(tmpdir(), 'amas-bench-mtail-'));
+  copyFileSync(path.join(REPO, 'bench', 'logs', 'audit.mtail'), path.join(progs, 'audit.mtail'));
+  // mtail logs every step to stderr: left out.
+  const run = timed(MTAIL, ['--one_shot', '--address', '127.0.0.1', '--port', '0', '--logtostderr', '--progs', progs, '--logs', file], process.env, 'ignore');
+  const totals = mtailTotals(JSON.parse(run.stdout) as MtailMetrics);
+  return { result: { name: 'mtail --one_shot (same totals)', lines: 0, wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, note: `${totals.requests} HTTP requests counted` }, peakRssMiB: run.peakRssMiB, totals };
+}
+
+/** The exporter alone in a process of its own, so that its peak resident set is measured as mtail's is. */
+function exporterProcess(file: string, lines: number): { result: Result; peakRssMiB: number; totals: Totals } {
+  const run = timed(process.execPath, [__filename], { ...process.env, BENCH_CHILD: 'exporter', BENCH_FILE: file, BENCH_LINES: String(lines) });
+  const { note, totals } = JSON.parse(run.stdout) as { note: string; totals: Totals };
+  return { result: { name: 'amas-exporter tail + audit mappings (own process)', lines, wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, note }, peakRssMiB: run.peakRssMiB, totals };
 }
 
 async function main(): Promise<void> {
   const lines = Number(process.env.BENCH_LINES ?? 1_000_000);
   const file = process.env.BENCH_FILE ?? path.join(tmpdir(), `amas-bench-audit-${lines}.log`);
+  if (process.env.BENCH_CHILD === 'exporter') {
+    process.stdout.write(JSON.stringify(await exporterPipeline(file, lines)));
+    return;
+  }
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     generateAuditLog(file, lines);
@@ -169,11 +231,13 @@ async function main(): Promise<void> {
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) void chunk;
 
   const results: Result[] = [];
-  results.push(await measure('amas-exporter tail + audit mappings', lines, () => exporterPipeline(file, lines)));
+  const exporterRun = exporterProcess(file, lines);
+  results.push(exporterRun.result);
   results.push(await measure('readline + JSON.parse + the same mappings', lines, () => readlineMappings(file)));
   results.push(await measure('readline + JSON.parse only (no metrics)', lines, () => readlineParse(file)));
   results.push(await measure('exporter chunked reads + field reader only (no metrics)', lines, () => fieldReaderOnly(file)));
-  if (mtailAvailable()) results.push({ ...(await mtail(file)), lines });
+  const mtailRun = mtailAvailable() ? mtail(file) : undefined;
+  if (mtailRun) results.push({ ...mtailRun.result, lines });
 
   const exporter = results[0] as Result;
   const rows = results.map((result) => {
@@ -182,14 +246,33 @@ async function main(): Promise<void> {
     return `| ${result.name} | ${result.wallSeconds.toFixed(2)} | ${Math.round(rate).toLocaleString('en')} | ${result.cpuSeconds.toFixed(2)} | ${Math.round(cpuRate).toLocaleString('en')} | ${(exporter.lines / exporter.wallSeconds / rate).toFixed(1)}× | ${result.note} |`;
   });
   const report = [
-    `Input: ${lines.toLocaleString('en')} audit lines, ${(bytes / 1e6).toFixed(0)} MB (${Math.round(bytes / lines)} bytes a line), node ${process.version}.`,
+    `${new Date().toISOString()}: \`npm run bench:logs\` (BENCH_LINES=${lines}). Input: ${lines.toLocaleString('en')} audit lines, ${(bytes / 1e6).toFixed(0)} MB (${Math.round(bytes / lines)} bytes a line), node ${process.version}.`,
     '',
     '| contender | wall s | lines/s (wall) | CPU s | lines/s (CPU) | exporter is faster by (wall) | check |',
     '|---|---|---|---|---|---|---|',
     ...rows,
-  ].join('\n');
-  process.stdout.write(`${report}\n`);
-  if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, `${report}\n`);
+  ];
+  let equal = true;
+  if (mtailRun) {
+    const keys = Object.keys(exporterRun.totals) as (keyof Totals)[];
+    equal = keys.every((key) => exporterRun.totals[key] === mtailRun.totals[key]);
+    report.push(
+      '',
+      '| total | amas-exporter | mtail |',
+      '|---|---|---|',
+      ...keys.map((key) => `| ${key} | ${exporterRun.totals[key]} | ${mtailRun.totals[key]}${exporterRun.totals[key] === mtailRun.totals[key] ? '' : ' (differs)'} |`),
+      '',
+      '| peak resident memory | amas-exporter | mtail | ratio |',
+      '|---|---|---|---|',
+      `| MiB | ${exporterRun.peakRssMiB.toFixed(0)} | ${mtailRun.peakRssMiB.toFixed(0)} | ${(exporterRun.peakRssMiB / mtailRun.peakRssMiB).toFixed(2)}× |`,
+      '',
+      `Exporter against mtail: ${(mtailRun.result.wallSeconds / exporter.wallSeconds).toFixed(2)}× its lines/s (wall), ${(mtailRun.result.cpuSeconds / exporter.cpuSeconds).toFixed(2)}× (CPU), ${(exporterRun.peakRssMiB / mtailRun.peakRssMiB).toFixed(2)}× its peak memory; totals ${equal ? 'equal' : 'DIFFER'}.`,
+    );
+  }
+  const text = `${report.join('\n')}\n`;
+  process.stdout.write(text);
+  if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, text);
+  if (!equal) throw new Error('mtail and the exporter do not count the same totals: the ratio would compare different work');
 }
 
 main().catch((error: unknown) => {

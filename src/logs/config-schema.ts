@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration, identifier } from '../config/fields';
-import { LOG_FAMILIES, LOG_FAMILY_NAMES, type LogFamilyName } from './families';
+import { LOG_FAMILIES, LOG_FAMILY_NAMES, SEED_FAMILY_ALIASES, type LogFamilyName } from './families';
 import { TRANSFORM_NAMES } from './transforms';
 
 /** A dot path into a JSON line ("details.status_code"); keys may not contain dots. */
@@ -103,7 +103,7 @@ const valueSchema = z.preprocess(
       field: fieldPath.optional(),
       fields: z.array(fieldPath).min(1).optional(),
       scale: z.number().default(1).describe('Multiplies numeric values, e.g. 0.001 turns duration_ms into seconds.'),
-      time_field: fieldPath.optional().describe("For amas_active_sessions_total: the line's ISO 8601 time, so an old backlog does not count as active."),
+      time_field: fieldPath.optional().describe("For amas_active_sessions: the line's ISO 8601 time, so an old backlog does not count as active."),
     })
     .strict()
     .superRefine((value, ctx) => {
@@ -117,10 +117,13 @@ export const mappingSchema = z
   .object({
     name: identifier.describe('Names the mapping in error messages and docs.'),
     when: z.array(conditionSchema).default([]).describe('Conditions that must all hold; none means every JSON line.'),
-    metric: z.enum(LOG_FAMILY_NAMES as [LogFamilyName, ...LogFamilyName[]]).describe('The family fed, by its seed name.'),
+    metric: z
+      .enum([...LOG_FAMILY_NAMES, ...Object.keys(SEED_FAMILY_ALIASES)] as [string, ...string[]])
+      .transform((name): LogFamilyName => SEED_FAMILY_ALIASES[name] ?? (name as LogFamilyName))
+      .describe('The family fed, by its name (the seed\'s amas_active_sessions_total and amas_concurrent_analyses_total are accepted for the two gauges).'),
     labels: z.record(z.string(), labelSchema).default({}),
     value: valueSchema.optional().describe('Counter increment, histogram observation, gauge value or (active sessions) the session key.'),
-    op: z.enum(['set', 'inc', 'dec']).default('set').describe('For amas_concurrent_analyses_total: set the gauge to the value, or add/subtract it (1 without a value).'),
+    op: z.enum(['set', 'inc', 'dec']).default('set').describe('For amas_concurrent_analyses: set the gauge to the value, or add/subtract it (1 without a value).'),
     sources: z.array(identifier).optional().describe('Only for lines of these sources (extra mappings only; default every source).'),
   })
   .strict()
@@ -137,7 +140,7 @@ export const mappingSchema = z
       ctx.addIssue({ code: 'custom', path: ['value'], message: `${mapping.metric} needs a "value"` });
     }
     if (family.kind === 'gauge' && mapping.op === 'set' && mapping.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'op "set" needs a "value"' });
-    if (family.kind !== 'gauge' && mapping.op !== 'set') ctx.addIssue({ code: 'custom', path: ['op'], message: `"op" applies to amas_concurrent_analyses_total only` });
+    if (family.kind !== 'gauge' && mapping.op !== 'set') ctx.addIssue({ code: 'custom', path: ['op'], message: `"op" applies to amas_concurrent_analyses only` });
   });
 export type MappingConfig = z.output<typeof mappingSchema>;
 export type MappingInput = z.input<typeof mappingSchema>;
@@ -153,6 +156,7 @@ const sourceSchema = z
     path: z.string().min(1).describe('A file, or a glob with * and ? in its last part (e.g. /app/logs/*.log). Missing files are waited for.'),
     format: z.enum(MAPPING_SETS).default('audit').describe('Built-in mappings: audit (/app/logs/audit.log), nested (the guide\'s format) or none.'),
     start_at: z.enum(['end', 'beginning']).default('end').describe('Where to start in files already there on the very first start (no saved position).'),
+    follow: z.enum(['family', 'file']).default('family').describe('family: the path and its rotated siblings (name.1, name.2, name-YYYYMMDD; compressed ones are never read); file: only what the path names.'),
   })
   .strict();
 
@@ -175,7 +179,9 @@ export const logsConfigSchema = z
     session_window: duration('15m').describe('A session counts as active while a line named it within this window.'),
     stale_after: duration('5m').describe('No line for this long makes audit_logging "stale" in /health.'),
     signal_window: duration('1h').describe('JWT and rate-limit lines seen within this window make /health say "observed".'),
-    rotated_grace: duration('60s').describe('A rotated file stays open this long after its last growth, for late writers.'),
+    rotated_grace: duration('60s').describe('A file read to its end is closed after this long without growth (it is reopened if it grows); a deleted one is then given up.'),
+    max_open_files: z.number().int().min(2).max(4096).default(32).describe('Files held open per source; past it, the member idle longest is closed (and reopened when it grows).'),
+    max_series_per_family: z.number().int().min(1).max(1000000).default(2000).describe('Series a log-fed family may have; later label sets are added to one series whose labels are all "other".'),
     mappings: z.array(mappingSchema).default([]).describe('Extra mappings, applied after each source\'s built-in ones.'),
   })
   .strict();

@@ -15,14 +15,26 @@ export interface SourceHealth {
 
 export interface LogsHealthInput {
   readonly sources: readonly SourceHealth[];
-  /** Signals that at least one mapping feeds, and whether one feeds amas_active_sessions_total. */
+  /** Signals that at least one mapping feeds, and whether one feeds amas_active_sessions. */
   readonly fed: ReadonlySet<HealthSignal>;
   readonly sessionsFed: boolean;
   readonly signals: HealthSignals;
   readonly activeSessions: number;
   readonly staleAfterMs: number;
   readonly signalWindowMs: number;
+  /** The position file: the error code of the latest failed write, if the latest write failed. */
+  readonly positions?: { readonly file: string; readonly error: string | undefined; readonly since: number | undefined };
   readonly now: number;
+}
+
+/** Position file unwritable: counting goes on, but a restart would re-read from the last saved positions. */
+function positionsCheck(input: LogsHealthInput): HealthCheck | undefined {
+  const positions = input.positions;
+  if (!positions) return undefined;
+  const base = { name: 'log_positions', response_time_ms: null, last_run: null };
+  if (positions.error === undefined) return { ...base, status: 'pass', message: `positions saved to ${positions.file}` };
+  const since = positions.since === undefined ? '' : ` since ${new Date(positions.since).toISOString()}`;
+  return { ...base, status: 'warn', message: `cannot write ${positions.file} (${positions.error})${since}; lines are still counted, a restart would read again from the last saved positions` };
 }
 
 /** `observed` when a line fed the signal within the window; `not_observed` otherwise (logs say nothing). */
@@ -47,12 +59,13 @@ function sourceCheck(source: SourceHealth, input: LogsHealthInput): HealthCheck 
  * - services.authentication: `healthy` or `unhealthy` from the latest login outcome within the
  *   signal window (`unhealthy` when it was an error, not a refused password), else `unknown`;
  * - services.rate_limiting: `healthy` when refusals were seen within the window, else `unknown`;
- * - metrics.active_sessions when a mapping feeds amas_active_sessions_total.
+ * - metrics.active_sessions when a mapping feeds amas_active_sessions.
  * security_headers is left alone: no log line tells it.
  */
 export function logsHealth(input: LogsHealthInput): HealthContribution {
   if (input.sources.length === 0) return { checks: [], unhealthy: [], degraded: [] };
   const checks = input.sources.map((source) => sourceCheck(source, input));
+  const positions = positionsCheck(input);
   const states = input.sources.map((source, index) => (source.state === 'reading' && checks[index]?.status === 'pass' ? 'active' : source.state));
   const auditLogging = states.includes('active') ? 'active' : states.includes('reading') ? 'stale' : states.includes('waiting') ? 'waiting' : 'unreadable';
   const security: Record<string, string> = { audit_logging: auditLogging };
@@ -69,8 +82,11 @@ export function logsHealth(input: LogsHealthInput): HealthContribution {
     security,
     services,
     ...(input.sessionsFed ? { metrics: { active_sessions: input.activeSessions } } : {}),
-    checks,
+    checks: positions ? [...checks, positions] : checks,
     unhealthy: [],
-    degraded: input.sources.filter((source) => source.state === 'error').map((source) => `log source ${source.name} unreadable (${source.lastError ?? 'error'})`),
+    degraded: [
+      ...input.sources.filter((source) => source.state === 'error').map((source) => `log source ${source.name} unreadable (${source.lastError ?? 'error'})`),
+      ...(input.positions?.error === undefined ? [] : [`log position file unwritable (${input.positions.error})`]),
+    ],
   };
 }

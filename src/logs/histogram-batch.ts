@@ -24,7 +24,7 @@ export class HistogramBatch {
   readonly values: number[] = [];
 
   constructor(
-    readonly labels: Record<string, string>,
+    public labels: Record<string, string>,
     private readonly bounds: readonly number[],
   ) {
     this.buckets = new Array<number>(bounds.length + 1).fill(0);

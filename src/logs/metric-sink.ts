@@ -5,11 +5,14 @@ import type { HealthSignal, LogFamilyName } from './families';
 import { LOG_FAMILIES } from './families';
 import { addObservations, HistogramBatch } from './histogram-batch';
 import type { LabelLimiter } from './label-limiter';
+import type { SeriesCap } from './series-cap';
 import type { SessionWindow } from './session-window';
 
 interface CounterCell {
   readonly labels: Record<string, string>;
   n: number;
+  /** Lines that added to n. */
+  hits: number;
 }
 
 /** Cells of one family by label values, one map level per label: no key string per line. */
@@ -73,6 +76,7 @@ export class MetricSink {
   constructor(
     private readonly metrics: Metrics,
     private readonly limiter: LabelLimiter,
+    private readonly seriesCap: SeriesCap,
     private readonly sessions: SessionWindow,
     readonly signals: HealthSignals,
   ) {}
@@ -102,22 +106,27 @@ export class MetricSink {
   flush(): void {
     for (const [family, cells] of this.counters) {
       const counter = this.metrics[LOG_FAMILIES[family].metric] as unknown as Counter<string>;
-      for (const cell of leaves(cells, Math.max(1, LOG_FAMILIES[family].labels.length))) counter.inc(cell.labels, cell.n);
+      for (const cell of leaves(cells, Math.max(1, LOG_FAMILIES[family].labels.length))) counter.inc(this.seriesCap.labelsFor(family, cell.labels, cell.hits), cell.n);
       cells.clear();
     }
     for (const [family, batches] of this.histograms) {
       const histogram = this.metrics[LOG_FAMILIES[family].metric] as unknown as Histogram<string>;
-      for (const batch of leaves(batches, Math.max(1, LOG_FAMILIES[family].labels.length))) addObservations(histogram, batch);
+      for (const batch of leaves(batches, Math.max(1, LOG_FAMILIES[family].labels.length))) {
+        batch.labels = this.seriesCap.labelsFor(family, batch.labels, batch.count);
+        addObservations(histogram, batch);
+      }
       batches.clear();
     }
     for (const [label, count] of this.limiter.drainOverflow()) this.metrics.logLabelOverflow.inc({ label }, count);
+    for (const [family, count] of this.seriesCap.drainOverflow()) this.metrics.logSeriesOverflow.inc({ family }, count);
   }
 
   private addCounter(mapping: CompiledMapping, amount: number): void {
     let cells = this.counters.get(mapping.family);
     if (!cells) this.counters.set(mapping.family, (cells = new Map()));
-    const cell = findCell(cells, mapping.scratch, () => ({ labels: labelsObject(mapping.labelNames, mapping.scratch), n: 0 }));
+    const cell = findCell(cells, mapping.scratch, () => ({ labels: labelsObject(mapping.labelNames, mapping.scratch), n: 0, hits: 0 }));
     cell.n += amount;
+    cell.hits += 1;
   }
 
   private observe(mapping: CompiledMapping, value: number): void {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where reading of one file stopped: the end of the last line fully processed. */
@@ -10,18 +10,25 @@ export interface FilePosition {
   /** SHA-256 (hex) of the file's first `fingerprint_bytes` bytes, telling a reused inode apart. */
   readonly fingerprint: string;
   readonly fingerprint_bytes: number;
+  /** Size and mtime when last looked at, and bytes read by then: an unchanged member read to that size is not reopened. */
+  readonly size?: number;
+  readonly mtime_ms?: number;
+  readonly read?: number;
 }
 
-interface PositionsFile {
-  readonly version: 1;
-  /** Keyed by "<device>:<inode>". */
-  readonly files: Record<string, FilePosition>;
+interface PositionsFileV2 {
+  readonly version: 2;
+  /** Per source, keyed by "<device>:<inode>". */
+  readonly sources: Record<string, Record<string, FilePosition>>;
 }
+
+const keyOf = (source: string, identity: string): string => `${source}\u0000${identity}`;
 
 /**
- * The position file: one entry per followed file, keyed by device and inode, so a renamed file
- * keeps its position and a new file under an old name does not inherit it. Written atomically
- * (a temporary file renamed over the old one), so a crash leaves the old or the new content.
+ * The position file: one entry per member of every followed family, keyed by source and by device
+ * and inode (checked against a fingerprint of the first bytes), so a renamed file keeps its position
+ * and a new file reusing an inode does not inherit it. Written atomically (a temporary file renamed
+ * over the old one), so a crash leaves the old or the new content, never a mix.
  */
 export class PositionStore {
   private files = new Map<string, FilePosition>();
@@ -32,13 +39,19 @@ export class PositionStore {
 
   constructor(readonly file: string) {}
 
-  /** Reads the file; a missing or unreadable one starts empty (logged by the caller). */
+  /** Reads the file (version 1 or 2); a missing or unreadable one starts empty (logged by the caller). */
   async load(): Promise<string | undefined> {
     try {
-      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<PositionsFile>;
-      for (const [key, entry] of Object.entries(parsed.files ?? {})) {
-        if (typeof entry?.offset === 'number' && typeof entry.fingerprint === 'string' && typeof entry.source === 'string') {
-          this.files.set(key, entry);
+      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as { version?: number; files?: Record<string, FilePosition>; sources?: Record<string, Record<string, FilePosition>> };
+      const entries: [string, FilePosition][] = [];
+      if (parsed.version === 2) {
+        for (const [source, files] of Object.entries(parsed.sources ?? {})) for (const [identity, entry] of Object.entries(files ?? {})) entries.push([identity, { ...entry, source }]);
+      } else {
+        entries.push(...Object.entries(parsed.files ?? {}));
+      }
+      for (const [identity, entry] of entries) {
+        if (typeof entry?.offset === 'number' && typeof entry.fingerprint === 'string' && typeof entry.source === 'string' && typeof entry.fingerprint_bytes === 'number') {
+          this.files.set(keyOf(entry.source, identity), entry);
           this.knownSources.add(entry.source);
         }
       }
@@ -54,32 +67,42 @@ export class PositionStore {
     return this.knownSources.has(source);
   }
 
-  get(identity: string): FilePosition | undefined {
-    return this.files.get(identity);
+  get(source: string, identity: string): FilePosition | undefined {
+    return this.files.get(keyOf(source, identity));
   }
 
-  entries(): IterableIterator<[string, FilePosition]> {
-    return this.files.entries();
+  /** The identities saved for one source. */
+  identities(source: string): string[] {
+    const prefix = keyOf(source, '');
+    return [...this.files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
   }
 
   set(identity: string, position: FilePosition): void {
-    const old = this.files.get(identity);
-    if (old && old.offset === position.offset && old.path === position.path && old.fingerprint === position.fingerprint) return;
-    this.files.set(identity, position);
+    const key = keyOf(position.source, identity);
+    const old = this.files.get(key);
+    if (old && old.offset === position.offset && old.path === position.path && old.fingerprint === position.fingerprint && old.size === position.size && old.mtime_ms === position.mtime_ms && old.read === position.read) return;
+    this.files.set(key, position);
     this.dirty = true;
   }
 
-  delete(identity: string): void {
-    if (this.files.delete(identity)) this.dirty = true;
+  delete(source: string, identity: string): void {
+    if (this.files.delete(keyOf(source, identity))) this.dirty = true;
   }
 
-  /** Writes the file when something changed; writes never overlap. */
+  /** Writes the file when something changed; writes never overlap. A failed write stays due. */
   save(): Promise<void> {
     if (!this.dirty) return this.writing;
     this.dirty = false;
-    const body: PositionsFile = { version: 1, files: Object.fromEntries(this.files) };
+    const sources: Record<string, Record<string, FilePosition>> = {};
+    for (const [key, entry] of this.files) {
+      const identity = key.slice(key.indexOf('\u0000') + 1);
+      const { source, ...rest } = entry;
+      (sources[source] ??= {})[identity] = rest as FilePosition;
+    }
+    const body: PositionsFileV2 = { version: 2, sources };
     const text = `${JSON.stringify(body, null, 1)}\n`;
-    this.writing = this.writing.then(() => this.write(text)).catch((error: unknown) => {
+    // After a failed write, the next one still runs (the volume may be writable again).
+    this.writing = this.writing.catch(() => undefined).then(() => this.write(text)).catch((error: unknown) => {
       this.dirty = true;
       throw error;
     });
@@ -88,8 +111,14 @@ export class PositionStore {
 
   private async write(text: string): Promise<void> {
     const temporary = `${this.file}.tmp-${process.pid}`;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    await writeFile(temporary, text);
-    await rename(temporary, this.file);
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFile(temporary, text);
+      await rename(temporary, this.file);
+    } catch (error) {
+      // A full volume may hold half a temporary file: remove it, the old position file stays whole.
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
   }
 }

@@ -14,6 +14,7 @@ import { LINE_RESULTS, LinePipeline } from './line-pipeline';
 import { builtInMappings } from './mapping-sets';
 import { HealthSignals, MetricSink } from './metric-sink';
 import { PositionStore } from './positions-store';
+import { SeriesCap } from './series-cap';
 import { SessionWindow } from './session-window';
 import { SourceTailer } from './source-tailer';
 import { createTransforms } from './transforms';
@@ -41,6 +42,7 @@ export class LogsRuntime {
   private readonly signals = new HealthSignals();
   private readonly sessions = new SessionWindow(15 * 60_000);
   private limiter: LabelLimiter | undefined;
+  private seriesCap: SeriesCap | undefined;
   private sink: MetricSink | undefined;
   private readonly randomKey = randomBytes(32);
   private keyId = '';
@@ -52,6 +54,7 @@ export class LogsRuntime {
   private watchers: FSWatcher[] = [];
   private warnedRandomKey = false;
   private saveError: string | undefined;
+  private saveErrorSince: number | undefined;
 
   constructor(private readonly deps: ModuleDeps) {}
 
@@ -86,6 +89,7 @@ export class LogsRuntime {
       activeSessions: this.sessions.count(now),
       staleAfterMs: config.stale_after,
       signalWindowMs: config.signal_window,
+      positions: { file: config.positions_path, error: this.saveError, since: this.saveErrorSince },
       now,
     });
   }
@@ -130,13 +134,15 @@ export class LogsRuntime {
     }
     this.limiter ??= new LabelLimiter(config.label_limit, config.label_limits);
     this.limiter.setLimits(config.label_limit, config.label_limits);
-    this.sink ??= new MetricSink(this.deps.metrics, this.limiter, this.sessions, this.signals);
+    this.seriesCap ??= new SeriesCap(config.max_series_per_family);
+    this.seriesCap.setLimit(config.max_series_per_family);
+    this.sink ??= new MetricSink(this.deps.metrics, this.limiter, this.seriesCap, this.sessions, this.signals);
     this.sessions.setWindow(config.session_window);
 
     const next = new Map<string, { config: LogSourceConfig; fingerprint: string; set: CompiledMappingSet | undefined }>();
     for (const source of config.sources) {
       const mappings = [...builtInMappings(source.format), ...config.mappings.filter((mapping) => !mapping.sources || mapping.sources.includes(source.name))];
-      const fingerprint = sha([source, mappings, config.max_line_bytes, config.rotated_grace, config.positions_path, this.keyId]);
+      const fingerprint = sha([source, mappings, config.max_line_bytes, config.rotated_grace, config.max_open_files, config.positions_path, this.keyId]);
       const unchanged = this.sources.get(source.name)?.fingerprint === fingerprint;
       try {
         next.set(source.name, { config: source, fingerprint, set: unchanged ? undefined : compileMappings(mappings, { limiter: this.limiter, transforms: this.transforms }) });
@@ -160,13 +166,23 @@ export class LogsRuntime {
       this.sources.delete(name);
       if (!next.has(name)) {
         this.deps.metrics.logLastLine.remove({ source: name });
+        this.deps.metrics.logOpenFiles.remove({ source: name });
         for (const result of LINE_RESULTS) this.deps.metrics.logLines.remove({ source: name, result });
       }
     }
     for (const [name, planned] of next) {
       if (this.sources.has(name) || !planned.set) continue;
       const pipeline = new LinePipeline(name, planned.set, this.sink, this.deps.metrics, config.max_line_bytes);
-      const tailer = new SourceTailer({ source: planned.config, pipeline, positions: this.positions, maxLineBytes: config.max_line_bytes, rotatedGraceMs: config.rotated_grace, logger: this.deps.logger });
+      const tailer = new SourceTailer({
+        source: planned.config,
+        pipeline,
+        positions: this.positions,
+        maxLineBytes: config.max_line_bytes,
+        rotatedGraceMs: config.rotated_grace,
+        maxOpenFiles: config.max_open_files,
+        counters: this.counters,
+        logger: this.deps.logger,
+      });
       this.sources.set(name, { config: planned.config, fingerprint: planned.fingerprint, set: planned.set, pipeline, tailer });
     }
     await this.positions.save().catch(() => undefined);
@@ -174,22 +190,36 @@ export class LogsRuntime {
     this.watchDirectories(config);
   }
 
+  private readonly counters = {
+    openFiles: (source: string, count: number) => this.deps.metrics.logOpenFiles.set({ source }, count),
+    deferred: (source: string) => this.deps.metrics.logOpenDeferred.inc({ source }),
+  };
+
   private async turn(): Promise<boolean> {
     let more = false;
     for (const source of this.sources.values()) more = (await source.tailer.poll()) || more;
+    await this.savePositions();
+    if (this.watchers.length === 0 && this.config) this.watchDirectories(this.config);
+    return more;
+  }
+
+  /** A failed write (read-only or full volume) is counted and shown in /health; reading goes on. */
+  private async savePositions(): Promise<void> {
     await this.positions?.save().then(
       () => {
+        if (this.saveError !== undefined) this.deps.logger.info('the position file is written again', { component: 'logs', file: this.positions?.file });
         this.saveError = undefined;
+        this.saveErrorSince = undefined;
       },
       (error: unknown) => {
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        this.deps.metrics.logPositionWriteFailures.inc({ reason: /^E[A-Z]+$/.test(code) ? code : 'error' });
         // Once per kind of failure, not every poll: a read-only volume would flood the log.
         if (code !== this.saveError) this.deps.logger.warn('cannot write the position file', { component: 'logs', file: this.positions?.file, error: code });
         this.saveError = code;
+        this.saveErrorSince ??= Date.now();
       },
     );
-    if (this.watchers.length === 0 && this.config) this.watchDirectories(this.config);
-    return more;
   }
 
   private async run(): Promise<void> {

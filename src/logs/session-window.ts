@@ -4,7 +4,7 @@ import { detach } from './transforms';
 const MAX_SESSIONS = 100_000;
 
 /**
- * Distinct session keys seen within a time window: the value of amas_active_sessions_total and
+ * Distinct session keys seen within a time window: the value of amas_active_sessions and
  * /health `metrics.active_sessions`. Keys stay in memory only and never become labels.
  */
 export class SessionWindow {

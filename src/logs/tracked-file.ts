@@ -35,10 +35,16 @@ export class TrackedFile {
   private base: number;
   private size = -1;
   private mtimeMs = -1;
+  /** The last read found no more bytes: the file was read to its end at that moment. */
+  atEnd = false;
+  /** A copy-truncate copy: its last partial line continues in the truncated file, so it is never flushed. */
+  noFlush = false;
+  /** At the source's path (not a rotated member): a partial last line may still be completed. */
+  live = true;
   /** When the file last grew (ms); a rotated file is closed once it has been idle long enough. */
   lastGrowthAt = Date.now();
-  /** When the file stopped being found under the source's path (rotated away or deleted). */
-  goneSince: number | undefined;
+  /** No longer found among the source's files (deleted, or renamed out of the family): read through the open descriptor. */
+  gone = false;
 
   constructor(
     readonly identity: string,
@@ -59,7 +65,29 @@ export class TrackedFile {
   }
 
   position(source: string): FilePosition {
-    return { source, path: this.path, offset: this.committed, fingerprint: this.fingerprint.hash, fingerprint_bytes: this.fingerprint.bytes };
+    const seen = this.size >= 0 ? { size: this.size, mtime_ms: this.mtimeMs, read: this.readOffset } : {};
+    return { source, path: this.path, offset: this.committed, fingerprint: this.fingerprint.hash, fingerprint_bytes: this.fingerprint.bytes, ...seen };
+  }
+
+  /** When the file was last written (its mtime; when we last read bytes from it before the first stat). */
+  get modifiedAt(): number {
+    return this.mtimeMs >= 0 ? this.mtimeMs : this.lastGrowthAt;
+  }
+
+  /** Size and mtime now, remembered for the position file (an unchanged closed file is not reopened). */
+  async refreshStats(): Promise<{ size: number; mtimeMs: number }> {
+    const stats = await this.handle.stat();
+    if (stats.size !== this.size || stats.mtimeMs !== this.mtimeMs) this.atEnd = false;
+    this.size = stats.size;
+    this.mtimeMs = stats.mtimeMs;
+    return stats;
+  }
+
+  /** Moves on to `offset`, a line end (bytes before it were read from a copy of this file). */
+  skipTo(offset: number): void {
+    this.splitter.reset();
+    this.readOffset = offset;
+    this.base = offset;
   }
 
   /**
@@ -88,6 +116,7 @@ export class TrackedFile {
     this.readOffset = 0;
     this.base = 0;
     this.size = -1;
+    this.atEnd = false;
     this.fingerprint = await fingerprintOf(this.handle, FINGERPRINT_BYTES);
   }
 
@@ -103,7 +132,11 @@ export class TrackedFile {
     let total = 0;
     while (total < budget) {
       const { bytesRead } = await this.handle.read(splitter.buffer, splitter.writeOffset, Math.min(splitter.writeLength, CHUNK_BYTES), this.readOffset);
-      if (bytesRead === 0) return false;
+      if (bytesRead === 0) {
+        this.atEnd = true;
+        return false;
+      }
+      this.atEnd = false;
       this.readOffset += bytesRead;
       total += bytesRead;
       this.lastGrowthAt = Date.now();
@@ -112,8 +145,13 @@ export class TrackedFile {
     return true;
   }
 
-  /** Hands over a last line without newline: the file gets no more bytes. */
+  /** Hands over a last line without newline: the file gets no more bytes (a copy's is dropped). */
   finish(pipeline: LinePipeline): void {
+    if (this.noFlush) {
+      this.splitter.reset();
+      this.base = this.readOffset;
+      return;
+    }
     this.splitter.flushPartial(
       (buffer, start, end) => pipeline.processChunk(buffer, start, end),
       (count) => pipeline.countTooLong(count),

@@ -85,7 +85,7 @@ describe('the default audit mappings count every line of the audit log fixture e
     expect(await h.value('amas_audit_log_entries_total', { user: 'anonymous' })).toBe(8);
     h.runtime.beforeScrape();
     // user_1, user_2, user_3 and the session sess_a.
-    expect(await h.value('amas_active_sessions_total')).toBe(4);
+    expect(await h.value('amas_active_sessions')).toBe(4);
   });
 });
 
@@ -114,6 +114,6 @@ describe('the default nested mappings count every line of the nested fixture exa
     expect(await h.value('amas_fixes_applied_total', { type: 'security', success: 'true' })).toBe(1);
     expect(await h.value('amas_user_satisfaction_score_total', { rating: '4.5' })).toBe(1);
     h.runtime.beforeScrape();
-    expect(await h.value('amas_active_sessions_total')).toBe(2);
+    expect(await h.value('amas_active_sessions')).toBe(2);
   });
 });

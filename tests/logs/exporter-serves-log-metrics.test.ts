@@ -61,7 +61,7 @@ logs:
     const all = await request(exporter.url).get('/metrics');
     expect(all.text).toContain('amas_http_requests_total{method="GET",endpoint="/api/v1/tasks/{id}",status="429"} 1');
     expect(all.text).toContain('amas_exporter_log_lines_total{source="audit",result="invalid_json"} 1');
-    expect(all.text).toContain('amas_active_sessions_total 2');
+    expect(all.text).toContain('amas_active_sessions 2');
 
     const health = await request(exporter.url).get('/health');
     expect(health.body.security).toMatchObject({ audit_logging: 'active', jwt_validation: 'observed', rate_limiting: 'observed' });

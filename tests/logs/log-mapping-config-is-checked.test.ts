@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../../src/config/errors';
-import { loadConfigFile, parseConfig } from '../../src/config/load';
+import { loadConfigFile, parseConfig } from '../../src/modules/config';
 import { builtInMappings } from '../../src/logs/mapping-sets';
 import { LOG_FAMILIES } from '../../src/logs/families';
 import { createMetrics } from '../../src/metrics/definitions';
@@ -26,7 +26,7 @@ describe('log mappings are data, checked when the config loads', () => {
 
   it('loads the default config, whose audit source waits for /app/logs', () => {
     const loaded = loadConfigFile(path.join(__dirname, '..', '..', 'config', 'exporter.yaml'), { env: { AMAS_LOG_DIR: '/nowhere/logs' } });
-    expect(loaded.config.logs.sources).toEqual([{ name: 'audit', path: '/nowhere/logs/audit.log', format: 'audit', start_at: 'end' }]);
+    expect(loaded.config.logs.sources).toEqual([{ name: 'audit', path: '/nowhere/logs/audit.log', format: 'audit', start_at: 'end', follow: 'family' }]);
     expect(loaded.config.logs.positions_path).toBe('/app/logs/.amas-exporter-positions.json');
   });
 

@@ -32,8 +32,8 @@ describe('a restart resumes exactly where the previous exporter stopped', () => 
     const firstCount = await requests(first);
     const firstSum = await durationSum(first);
     expect(firstCount).toBeGreaterThanOrEqual(1000);
-    const saved = JSON.parse(readFileSync(path.join(dir, 'positions.json'), 'utf8')) as { files: Record<string, { offset: number }> };
-    expect(Object.values(saved.files).length).toBeGreaterThan(0);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'positions.json'), 'utf8')) as { sources: Record<string, Record<string, { offset: number }>> };
+    expect(Object.values(saved.sources.audit ?? {}).length).toBeGreaterThan(0);
 
     expect(await exited).toBe(0);
     const second = await tail(file, dir);
