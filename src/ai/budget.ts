@@ -28,6 +28,11 @@ export function spendOf(usage: TokenUsage, price: Price): BudgetAmounts {
   return { requests: 1, tokens: usage.totalTokens, usd: costUsd(usage.promptTokens, usage.completionTokens, price) };
 }
 
+/** A day's spend: `day` is the UTC date (YYYY-MM-DD). */
+export interface BudgetRecord extends BudgetAmounts {
+  readonly day: string;
+}
+
 const utcDay = (now: number): string => new Date(now).toISOString().slice(0, 10);
 
 /**
@@ -43,6 +48,18 @@ export class DailyBudget {
 
   setLimits(limits: BudgetLimits): void {
     this.limits = limits;
+  }
+
+  /** Today's spend as plain JSON (state file, fleet). */
+  toRecord(now = Date.now()): BudgetRecord {
+    this.roll(now);
+    return { day: this.day, ...this.spentToday };
+  }
+
+  /** Takes over a spend recorded elsewhere; another day's spend is over and ignored. */
+  restore(record: BudgetRecord, now = Date.now()): void {
+    this.roll(now);
+    if (record.day === this.day) this.spentToday = { requests: record.requests, tokens: record.tokens, usd: record.usd };
   }
 
   private roll(now: number): void {

@@ -7,9 +7,33 @@ export const CODE_LENGTH = 8;
 /** The addends are drawn uniformly from this range (inclusive), so the sum is 200..1998. */
 export const ADDEND_MIN = 100;
 export const ADDEND_MAX = 999;
+/** The count list asked for after the sum is 1..items, items drawn from this range (inclusive). */
+export const ITEMS_MIN = 2;
+export const ITEMS_MAX = 40;
+/** Share of the asked-for count list an answer must carry (a model may drop or merge a few). */
+export const ITEMS_REQUIRED = 0.6;
 
-/** A fresh challenge: 40 random bits of code (8 Crockford characters) and two random addends. */
-export function newChallenge(): ChallengeValues {
+/** Upper end of the short half of the items range; the long half starts well above it. */
+const SHORT_ITEMS_MAX = 14;
+const LONG_ITEMS_MIN = 28;
+
+/**
+ * How many items to ask for. After a short list comes a long one and after a long one a short
+ * one (each drawn at random within its half), so any two runs in a row ask for answers that differ
+ * by 14 or more numbers and every window the timing and usage rules look at spans short and long
+ * answers: a reply whose latency or tokens do not grow with what was asked shows from the first
+ * full window, not only once chance has spread the lengths.
+ */
+export function itemsAfter(previous: number | null | undefined): number {
+  if (previous === null || previous === undefined || previous <= 0) return randomInt(ITEMS_MIN, ITEMS_MAX + 1);
+  return previous <= (ITEMS_MIN + ITEMS_MAX) / 2 ? randomInt(LONG_ITEMS_MIN, ITEMS_MAX + 1) : randomInt(ITEMS_MIN, SHORT_ITEMS_MAX + 1);
+}
+
+/**
+ * A fresh challenge: 40 random bits of code (8 Crockford characters), two random addends and a
+ * count list whose length alternates between short and long after `previousItems` (see itemsAfter).
+ */
+export function newChallenge(previousItems?: number | null): ChallengeValues {
   const bytes = randomBytes(5);
   let bits = 0n;
   for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
@@ -17,7 +41,7 @@ export function newChallenge(): ChallengeValues {
   for (let index = CODE_LENGTH - 1; index >= 0; index -= 1) {
     code += CROCKFORD_ALPHABET[Number((bits >> BigInt(index * 5)) & 31n)];
   }
-  return { code, a: randomInt(ADDEND_MIN, ADDEND_MAX + 1), b: randomInt(ADDEND_MIN, ADDEND_MAX + 1) };
+  return { code, a: randomInt(ADDEND_MIN, ADDEND_MAX + 1), b: randomInt(ADDEND_MIN, ADDEND_MAX + 1), items: itemsAfter(previousItems) };
 }
 
 /** What an earlier challenge of the same provider asked for; kept in a bounded window to catch replays. */
@@ -31,6 +55,9 @@ export type Judgement =
   | { readonly verdict: 'right'; readonly detail: string }
   | { readonly verdict: 'wrong_answer'; readonly detail: string }
   | { readonly verdict: 'replay'; readonly detail: string };
+
+/** Earlier codes beyond the window: a Bloom filter of every code sent (see ./bloom.ts). */
+export type SeenCode = (code: string) => boolean;
 
 export interface JudgeOptions {
   /** A reply with more distinct numbers than this is a guess, not an answer. */
@@ -57,6 +84,24 @@ export function normaliseReply(text: string): string {
     .toUpperCase();
 }
 
+const CODE_WINDOW = /^[0-9A-HJKMNP-TV-Z]{8,}$/;
+
+/**
+ * An earlier code (beyond the window) in the reply: every 8-character stretch of a word made of the
+ * code alphabet is looked up in the Bloom filter. Only asked when the reply is not right anyway.
+ */
+function olderCode(words: readonly string[], code: string, seenCode: SeenCode | undefined): string | undefined {
+  if (!seenCode) return undefined;
+  for (const word of words) {
+    if (!CODE_WINDOW.test(word) || !/[A-Z]/.test(word)) continue;
+    for (let at = 0; at + CODE_LENGTH <= word.length; at += 1) {
+      const part = word.slice(at, at + CODE_LENGTH);
+      if (part !== code && seenCode(part)) return part;
+    }
+  }
+  return undefined;
+}
+
 function tokens(normalised: string): string[] {
   return normalised.split(' ').filter(Boolean);
 }
@@ -78,19 +123,23 @@ export function judgeAnswer(
   challenge: ChallengeValues,
   earlier: readonly PastChallenge[],
   options: JudgeOptions = DEFAULT_JUDGE_OPTIONS,
+  seenCode?: SeenCode,
 ): Judgement {
   const normalised = normaliseReply(text);
   if (normalised.length === 0) return { verdict: 'wrong_answer', detail: 'the reply has no answer text' };
   const words = tokens(normalised);
   const code = challenge.code.toUpperCase();
   const sum = challenge.a + challenge.b;
-  const numbers = new Set(words.filter((word) => /^\d+$/.test(word)).map(Number));
+  const items = challenge.items ?? 0;
+  const allNumbers = new Set(words.filter((word) => /^\d+$/.test(word)).map(Number));
+  // The count list 1..items is asked for; only the other numbers can be guesses.
+  const numbers = new Set([...allNumbers].filter((n) => n < 1 || n > items));
   const hasCode = containsCode(words, code);
   const hasSum = numbers.has(sum);
 
-  const replayed = earlier.find((past) => past.code.toUpperCase() !== code && containsCode(words, past.code.toUpperCase()));
+  const replayed = earlier.find((past) => past.code.toUpperCase() !== code && containsCode(words, past.code.toUpperCase()))?.code ?? (hasCode && hasSum ? undefined : olderCode(words, code, seenCode));
   if (replayed && !(hasCode && hasSum)) {
-    return { verdict: 'replay', detail: `the reply carries the code ${replayed.code} of an earlier challenge instead of ${code}` };
+    return { verdict: 'replay', detail: `the reply carries the code ${replayed} of an earlier challenge instead of ${code}` };
   }
   if (!hasCode && numbers.size === 1 && !hasSum) {
     const staleSum = earlier.find((past) => numbers.has(past.sum));
@@ -102,7 +151,11 @@ export function judgeAnswer(
   if (numbers.size > options.maxNumbers) {
     return { verdict: 'wrong_answer', detail: `the reply holds ${numbers.size} different numbers; one sum is expected` };
   }
-  if (hasCode && hasSum) return { verdict: 'right', detail: `code ${code} and sum ${sum} found` };
+  if (hasCode && hasSum) {
+    const listed = Array.from({ length: items }, (_v, i) => i + 1).filter((n) => allNumbers.has(n)).length;
+    if (listed < Math.ceil(items * ITEMS_REQUIRED)) return { verdict: 'wrong_answer', detail: `code and sum found, but only ${listed} of the numbers 1 to ${items} asked for` };
+    return { verdict: 'right', detail: `code ${code} and sum ${sum} found${items ? `, ${listed} of ${items} listed` : ''}` };
+  }
   if (!hasCode && !hasSum) return { verdict: 'wrong_answer', detail: `neither the code ${code} nor the sum ${sum} is in the reply` };
   if (!hasCode) return { verdict: 'wrong_answer', detail: `the sum ${sum} is there but the code ${code} is missing` };
   const found = [...numbers].slice(0, 3).join(', ');

@@ -15,7 +15,8 @@ export interface CircuitSettings {
 }
 
 /** What the breaker lets through now. */
-export type CircuitPermit = { readonly ok: true } | { readonly ok: false; readonly cause: FailureReason; readonly detail: string };
+/** `open` is false when only the provider's Retry-After holds the call back. */
+export type CircuitPermit = { readonly ok: true } | { readonly ok: false; readonly cause: FailureReason; readonly detail: string; readonly open: boolean };
 
 export interface CircuitSnapshot {
   readonly state: CircuitState;
@@ -26,6 +27,16 @@ export interface CircuitSnapshot {
   /** Epoch ms when an open circuit lets a trial call through (null while closed or auth-locked). */
   readonly retryAt: number | null;
   /** Epoch ms before which no paid call is made because the provider sent Retry-After. */
+  readonly deferredUntil: number | null;
+}
+
+/** The breaker's state as plain JSON: kept in the state file and shared by fleet replicas. */
+export interface CircuitRecord {
+  readonly failures: number;
+  readonly openedAt: number | null;
+  readonly cooldownMs: number;
+  readonly authLocked: boolean;
+  readonly lastFailure: FailureReason | null;
   readonly deferredUntil: number | null;
 }
 
@@ -65,13 +76,13 @@ export class CircuitBreaker {
     const state = this.state(now);
     if (state === 'open') {
       const cause = this.lastFailure ?? 'internal';
-      if (this.authLocked) return { ok: false, cause, detail: 'circuit open after an auth failure; it stays open until the key or the provider config changes' };
+      if (this.authLocked) return { ok: false, open: true, cause, detail: 'circuit open after an auth failure; it stays open until the key or the provider config changes' };
       const seconds = Math.ceil(((this.openedAt ?? now) + this.cooldownMs - now) / 1000);
-      return { ok: false, cause, detail: `circuit open after ${this.failures} consecutive failed calls (last: ${cause}); next trial in ${seconds}s` };
+      return { ok: false, open: true, cause, detail: `circuit open after ${this.failures} consecutive failed calls (last: ${cause}); next trial in ${seconds}s` };
     }
     if (this.deferredUntil !== null && now < this.deferredUntil) {
       const seconds = Math.ceil((this.deferredUntil - now) / 1000);
-      return { ok: false, cause: 'rate_limited', detail: `the provider asked to wait (Retry-After); next call in ${seconds}s` };
+      return { ok: false, open: false, cause: 'rate_limited', detail: `the provider asked to wait (Retry-After); next call in ${seconds}s` };
     }
     return { ok: true };
   }
@@ -80,6 +91,17 @@ export class CircuitBreaker {
     this.failures = 0;
     this.openedAt = null;
     this.cooldownMs = this.settings.cooldownMs;
+  }
+
+  /**
+   * A 429: the provider works but wants fewer calls. Its Retry-After defers the next call; it is
+   * not a failure, so it neither opens the circuit nor breaks a run of failures towards it. A trial
+   * call answered with 429 leaves the circuit as it was (open, trial still due).
+   */
+  recordRateLimit(retryAfterSeconds: number | null, now = Date.now()): void {
+    if (retryAfterSeconds !== null && retryAfterSeconds > 0) {
+      this.deferredUntil = Math.max(this.deferredUntil ?? 0, now + retryAfterSeconds * 1000);
+    }
   }
 
   recordFailure(reason: FailureReason, retryAfterSeconds: number | null, now = Date.now()): void {
@@ -96,6 +118,20 @@ export class CircuitBreaker {
     const wasTrial = this.state(now) === 'half_open';
     if (wasTrial) this.cooldownMs = Math.min(this.cooldownMs * 2, this.settings.maxCooldownMs);
     if (wasTrial || (this.openedAt === null && this.failures >= this.settings.failureThreshold)) this.openedAt = now;
+  }
+
+  toRecord(): CircuitRecord {
+    return { failures: this.failures, openedAt: this.openedAt, cooldownMs: this.cooldownMs, authLocked: this.authLocked, lastFailure: this.lastFailure, deferredUntil: this.deferredUntil };
+  }
+
+  /** Takes over a state recorded elsewhere (same provider config). */
+  restore(record: CircuitRecord): void {
+    this.failures = record.failures;
+    this.openedAt = record.openedAt;
+    this.cooldownMs = Math.min(record.cooldownMs, this.settings.maxCooldownMs);
+    this.authLocked = record.authLocked;
+    this.lastFailure = record.lastFailure;
+    this.deferredUntil = record.deferredUntil;
   }
 
   snapshot(now = Date.now()): CircuitSnapshot {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../config/fields';
-import { parseDurationMs } from '../lib/duration';
+import { duration, DURATION_BOUNDS, optionalDuration, type DurationBounds } from '../config/fields';
 import { findProvider } from './catalogue';
 import { API_STYLES } from './types';
 import { validatorOverridesSchema, validatorSettingsSchema } from './validators/registry';
@@ -27,20 +26,16 @@ const budgetSchema = z
   .strict();
 const budgetOverride = z.object({ requests: limit.optional(), tokens: limit.optional(), usd: limit.optional() }).strict();
 
-const rung = (interval: string, timeout: string) =>
+// The paid rung has a higher floor than the free ones (DURATION_BOUNDS in src/config/fields.ts).
+const rung = (interval: string, timeout: string, every: DurationBounds = DURATION_BOUNDS.interval) =>
   z
     .object({
-      interval: duration(interval).describe('How often the rung runs.'),
-      timeout: duration(timeout).describe('Hard deadline of one run.'),
+      interval: duration(interval, every).describe('How often the rung runs.'),
+      timeout: duration(timeout, DURATION_BOUNDS.timeout).describe('Hard deadline of one run.'),
     })
     .strict();
-/** A duration without a default: an override holds only what it sets. */
-const durationOverride = z
-  .string()
-  .refine((text) => parseDurationMs(text) !== undefined, { message: 'expected a duration such as "500ms", "15s", "5m" or "1h"' })
-  .transform((text) => parseDurationMs(text) as number)
-  .optional();
-const rungOverride = z.object({ interval: durationOverride, timeout: durationOverride }).strict();
+/** An override holds only what it sets: durations without defaults, within the rung's bounds. */
+const rungOverride = (every: DurationBounds = DURATION_BOUNDS.interval) => z.object({ interval: optionalDuration(every), timeout: optionalDuration(DURATION_BOUNDS.timeout) }).strict();
 
 /**
  * Default intervals: reachability and the models list cost nothing; the paid validation runs twice an
@@ -50,7 +45,7 @@ const rungsSchema = z
   .object({
     reachability: rung('30s', '5s').prefault({}),
     metadata: rung('5m', '15s').prefault({}),
-    validation: rung('30m', '60s').prefault({}),
+    validation: rung('30m', '60s', DURATION_BOUNDS.paidInterval).prefault({}),
   })
   .strict();
 
@@ -73,9 +68,10 @@ const providerSchema = z
     expected_latency_seconds: z.tuple([z.number().min(0), z.number().min(0)]).optional(),
     price_usd_per_million_tokens: price.optional(),
     max_tokens: z.number().int().min(16).max(32_768).optional().describe('Output cap of the validation call; overrides the model-aware default.'),
-    rungs: z.object({ reachability: rungOverride.optional(), metadata: rungOverride.optional(), validation: rungOverride.optional() }).strict().optional(),
+    rungs: z.object({ reachability: rungOverride().optional(), metadata: rungOverride().optional(), validation: rungOverride(DURATION_BOUNDS.paidInterval).optional() }).strict().optional(),
     validators: validatorOverridesSchema.optional(),
     budget: budgetOverride.optional(),
+    stream: z.boolean().optional().describe('Also make a streamed call in each validation and judge the stream: well formed, answering the challenge, chunks spread over time (styles openai, anthropic, gemini, cohere; default off, as it doubles the paid calls).'),
   })
   .strict();
 /** One provider's overrides as parsed (durations in milliseconds). */
@@ -91,7 +87,7 @@ const circuitSchema = z
 
 const egressSchema = z
   .object({
-    canary_url: z.union([httpUrl, z.literal('')]).default('https://www.google.com').describe('Reached like a provider’s base URL (DNS, TCP, TLS; no request). Empty: no canary, so outages are never blamed on egress.'),
+    canary_url: z.union([httpUrl, z.literal('')]).default('').describe('Off (empty) by default. A URL reached like a provider’s base URL (DNS, TCP, TLS; no request), ideally a configured provider’s own host so no extra egress rule is needed; without it, outages are never blamed on egress.'),
     interval: duration('30s'),
     timeout: duration('5s'),
   })
@@ -104,7 +100,7 @@ export const aiConfigSchema = z
     include_catalogue: z.boolean().default(true).describe('Report every catalogue provider; false: only those listed under `providers`.'),
     providers: z.record(providerId, providerSchema).default({}).describe('Per-provider overrides by id; an id the catalogue lacks adds a provider (style, base_url and model required).'),
     rungs: rungsSchema.prefault({}),
-    max_tokens: z.number().int().min(16).max(32_768).default(64).describe('Output cap of the validation call for ordinary models.'),
+    max_tokens: z.number().int().min(16).max(32_768).default(128).describe('Output cap of the validation call for ordinary models (the answer lists up to 40 numbers).'),
     reasoning_max_tokens: z.number().int().min(256).max(32_768).default(1024).describe('Output cap for reasoning models: room to think, then answer.'),
     temperature: z.number().min(0).max(2).default(0),
     validators: validatorSettingsSchema.prefault({}),
@@ -114,6 +110,15 @@ export const aiConfigSchema = z
     egress: egressSchema.prefault({}),
     rate_window: z.number().int().min(1).max(1000).default(20).describe('Validation runs (skips excluded) behind amas_provider_success_rate and _error_rate.'),
     replay_window: z.number().int().min(1).max(10_000).default(64).describe('Earlier challenges whose answers count as replays.'),
+    verdict: z
+      .object({
+        clear_after: z.number().int().min(1).max(100).default(3).describe('Consecutive clean validations before a provider flagged as fake AI is reported healthy again.'),
+        window: z.number().int().min(1).max(1000).default(20).describe('Validation runs behind "fake in N of the last M runs" in /health, the status page and the debug report.'),
+      })
+      .strict()
+      .prefault({}),
+    // Not `state_file`: the loader reads every `<key>_file` into `<key>`, so that name would mean "read the state from this file".
+    state_path: z.string().max(4096).default('').describe('JSON file (on the exporter’s volume) holding each provider’s validation history and verdict, so a restart and the CLI judge with the same history; empty: memory only.'),
     history: z
       .object({
         successes: z.number().int().min(0).max(1000).default(10).describe('Validation runs kept for the debug view when they validated.'),

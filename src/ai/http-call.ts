@@ -1,6 +1,4 @@
-import { classifyError } from '../probes/classify-error';
-import { networkDetail } from './network-detail';
-import { BodyTooLarge, readBodyCapped } from '../probes/http-body';
+import { exchange, type BodyChunk, type ExchangeTimings } from '../lib/http-exchange';
 import type { FailureReason } from '../probes/types';
 import { parseRetryAfter } from './adapters/reply-headers';
 import { callFailure, REDACTED, scrub, targetOf, type CallFailure, type Transcript } from './call-failure';
@@ -13,49 +11,62 @@ export interface RawReply {
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly text: string;
+  /** Request start to last body byte, on the exchange worker's clock (not the serving loop's). */
   readonly elapsedMs: number;
+  readonly timings: ExchangeTimings;
+  /** When each body chunk arrived; only when asked for with `recordChunks`. */
+  readonly chunks?: readonly BodyChunk[];
+}
+
+/** Options of one send beyond the request itself. */
+export interface SendOptions {
+  /** Record the arrival of every body chunk (streamed replies). */
+  readonly recordChunks?: boolean;
 }
 
 /** Headers whose values are credentials, whatever the key looks like. */
 const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie']);
-/** What fetch refuses in a header value; its error would quote the value, key included. */
+/** What HTTP refuses in a header value; the error would quote the value, key included. */
 const BAD_HEADER_VALUE = /[\0\r\n]|[^\u0000-\u00ff]/;
+/** The worker's own deadline is only a backstop: the caller's signal is the deadline that counts. */
+const BACKSTOP_TIMEOUT_MS = 10 * 60_000;
 
-/** Sends one request and reads the whole body under the cap; the signal also cuts a body that trickles. */
-export async function send(spec: RequestSpec, apiKey: string | null, signal: AbortSignal, maxBodyBytes: number): Promise<RawReply | CallFailure> {
-  const started = performance.now();
-  const elapsed = (): number => performance.now() - started;
+/**
+ * Sends one request through the exchange worker and reads the whole body under the cap (decoded
+ * bytes, counted as they arrive). Redirects are never followed, so the key never reaches another
+ * host. The signal is the deadline; an aborted call ran out of time, whatever the abort reason.
+ */
+export async function send(spec: RequestSpec, apiKey: string | null, signal: AbortSignal, maxBodyBytes: number, options: SendOptions = {}): Promise<RawReply | CallFailure> {
   const what = `${spec.method} ${targetOf(spec.url)}`;
   if (Object.values(spec.headers).some((value) => BAD_HEADER_VALUE.test(value))) {
     return callFailure('auth', `${what}: a header value has characters HTTP does not allow (check the key for stray line breaks)`, apiKey, { elapsedMs: 0 });
   }
-  try {
-    const response = await fetch(spec.url, {
+  const result = await exchange(
+    {
+      url: spec.url,
       method: spec.method,
       headers: spec.headers,
-      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      signal,
-      // A redirect could carry the key's header to another host; providers do not redirect API calls.
-      redirect: 'manual',
-    });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
-    const declared = Number(headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBodyBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new BodyTooLarge(maxBodyBytes);
-    }
-    const text = await readBodyCapped(response, maxBodyBytes);
-    return { ok: true, status: response.status, headers, text, elapsedMs: elapsed() };
-  } catch (error) {
-    if (error instanceof BodyTooLarge) return callFailure('too_large', `${what}: reply body is larger than ${maxBodyBytes} bytes`, apiKey, { elapsedMs: elapsed() });
-    // Whatever the abort reason, an aborted call ran out of time.
-    const reason: FailureReason = signal.aborted ? 'timeout' : classifyError(error);
-    const detail = reason === 'timeout' ? 'no complete reply before the deadline' : networkDetail(error);
-    return callFailure(reason, `${what}: ${detail}`, apiKey, { elapsedMs: elapsed() });
+      ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+      timeoutMs: BACKSTOP_TIMEOUT_MS,
+      maxBodyBytes,
+      ...(options.recordChunks === true ? { recordChunks: true } : {}),
+    },
+    signal,
+  );
+  if (!result.ok) {
+    const detail = result.failure === 'timeout' ? 'no complete reply before the deadline' : result.message;
+    const reason: FailureReason = result.failure;
+    return callFailure(reason, `${what}: ${detail}`, apiKey, { elapsedMs: result.timings.totalMs });
   }
+  return {
+    ok: true,
+    status: result.status,
+    headers: result.headers,
+    text: result.body.toString('utf8'),
+    elapsedMs: result.timings.totalMs,
+    timings: result.timings,
+    ...(result.chunks === undefined ? {} : { chunks: result.chunks }),
+  };
 }
 
 /** Parses JSON without throwing; undefined when the text is not JSON. */

@@ -5,13 +5,17 @@ import type { AiConfig, RungName } from './config';
 import type { ResolvedProvider } from './resolve-providers';
 import { RunHistory, type ValidationRun } from './run-history';
 import type { ValidationResultKind } from './run-result';
+import { appendRun, MAX_ENTRIES, type HistoryEntry, type ProviderRecord } from './validation-store';
 import { ValidationWindows, type WindowSizes } from './validation-windows';
+import { CLEAN_VERDICT, fakeHistory, nextVerdict, type FakeHistory, type VerdictMemory } from './verdict';
 
 /** How a rung's latest run ended. `skipped` runs made no call on purpose (budget, no key, egress). */
 export interface RungOutcome {
   readonly rung: RungName;
   readonly ok: boolean;
   readonly skipped: boolean;
+  /** Why a failing rung was skipped (circuit_open, egress): the run is counted as a skip, not a failure. */
+  readonly skipReason?: string;
   /** Bounded failure reason; null when ok. */
   readonly reason: FailureReason | null;
   readonly message: string;
@@ -26,6 +30,8 @@ export interface LadderSettings {
   readonly windows: WindowSizes;
   readonly history: { readonly successes: number; readonly failures: number };
   readonly rateWindow: number;
+  /** Clean validations in a row that clear a fake verdict, and the runs behind "fake in N of M". */
+  readonly verdict: { readonly clearAfter: number; readonly window: number };
 }
 
 /** Reads the ladder's global settings out of the `ai:` section. */
@@ -36,6 +42,7 @@ export function ladderSettings(ai: AiConfig): LadderSettings {
     windows: { challenges: ai.replay_window, replyIds: v.envelope.id_window, replies: v.duplicate_reply.window, latencies: Math.max(1, v.timing.identical_window) },
     history: ai.history,
     rateWindow: ai.rate_window,
+    verdict: { clearAfter: ai.verdict.clear_after, window: ai.verdict.window },
   };
 }
 
@@ -62,6 +69,12 @@ export class ProviderState {
   /** Latency of the latest call that got a reply; kept when later runs make no call. */
   lastLatencyMs: number | null = null;
   rateLimit: { requests: number | null; tokens: number | null } = { requests: null, tokens: null };
+  /** Sticky verdict: fake until `clearAfter` clean runs in a row. */
+  verdict: VerdictMemory = CLEAN_VERDICT;
+  /** Compact history of every run (persisted and shared), oldest first. */
+  entries: HistoryEntry[] = [];
+  /** `updatedAt` of the store record this state last matched; a newer record elsewhere is adopted. */
+  syncedAt = 0;
   /** Runs under way, shared by whoever asks for the same rung meanwhile. */
   readonly inFlight: Partial<Record<RungName, Promise<RungOutcome>>> = {};
 
@@ -90,13 +103,55 @@ export class ProviderState {
       this.recentKinds.length = 0;
       this.lastLatencyMs = null;
       this.rateLimit = { requests: null, tokens: null };
+      this.verdict = CLEAN_VERDICT;
+      this.entries = [];
+      this.syncedAt = 0;
     } else {
       this.circuit.updateSettings(settings.circuit);
       this.windows.resize(settings.windows);
     }
   }
 
-  recordRun(run: ValidationRun): void {
+  /** The provider's fake-AI history for /health, the status page and reports. */
+  fakeHistory(): FakeHistory {
+    return fakeHistory(this.verdict, this.entries, this.settings.verdict.window, this.settings.verdict.clearAfter);
+  }
+
+  /** The state as the store keeps it. */
+  toRecord(): ProviderRecord {
+    return {
+      version: 1,
+      provider: this.provider.id,
+      fingerprint: this.provider.fingerprint,
+      updatedAt: this.syncedAt,
+      verdict: this.verdict,
+      entries: [...this.entries],
+      windows: this.windows.toPersisted(),
+      circuit: this.circuit.toRecord(),
+      budget: this.budget.toRecord(),
+    };
+  }
+
+  /** Takes over a record written elsewhere (a restart, the CLI, another replica). */
+  adopt(record: ProviderRecord): void {
+    if (record.fingerprint !== this.provider.fingerprint) return;
+    this.verdict = record.verdict;
+    this.entries = [...record.entries].slice(-MAX_ENTRIES);
+    this.windows = new ValidationWindows(this.settings.windows, record.windows);
+    this.syncedAt = record.updatedAt;
+    if (record.circuit) this.circuit.restore(record.circuit);
+    if (record.budget) this.budget.restore(record.budget);
+    const judged = record.entries.filter((entry) => entry.result !== 'skipped').slice(-this.settings.rateWindow);
+    this.recentKinds.splice(0, this.recentKinds.length, ...judged.map((entry) => entry.result));
+    const latest = [...record.entries].reverse().find((entry) => entry.latencyMs !== null);
+    if (latest && this.lastLatencyMs === null) this.lastLatencyMs = latest.latencyMs;
+  }
+
+  recordRun(run: ValidationRun, requestedItems: number | null = null): void {
+    this.verdict = nextVerdict(this.verdict, run.result, run.startedAt, this.settings.verdict.clearAfter);
+    const entry: HistoryEntry = { at: run.startedAt, result: run.result.result, reason: 'reason' in run.result ? run.result.reason : null, latencyMs: run.latencyMs, usage: run.usage, costUsd: run.costUsd, requestedItems };
+    this.entries = [...appendRun(this.toRecord(), entry).entries];
+    this.syncedAt = Math.max(this.syncedAt, run.startedAt);
     this.lastRun = run;
     this.history.add(run);
     if (run.latencyMs !== null) this.lastLatencyMs = run.latencyMs;

@@ -5,7 +5,10 @@ import { RUNG_NAMES, type RungName } from './config';
 import type { ProviderState, RungOutcome } from './ladder-state';
 import { blocked, metadataRung, reachabilityRung } from './ladder-rungs';
 import { validationRung, type LadderHooks } from './ladder-validation';
+import type { PaidGate } from './paid-gate';
 import { providerStatus, type ProviderStatusInfo } from './provider-status';
+import type { FakeHistory } from './verdict';
+import type { ValidationStore } from './validation-store';
 import type { ValidationRun } from './run-history';
 import type { ApiStyle } from './types';
 
@@ -19,6 +22,8 @@ export interface LadderContext {
   /** Records a rung run made outside the scheduler (run inline or by runLadderOnce), so `amas_probe_*` cover it. */
   readonly recordOutside: (taskName: string, outcome: RungOutcome) => void;
   readonly logger: Logger;
+  readonly store: ValidationStore;
+  readonly gate: PaidGate;
 }
 
 /** Options of `runLadderOnce`. */
@@ -45,10 +50,15 @@ export interface LadderReport {
   /** Each validator's verdict, latency, tokens, cost; `transcript` only with `debug`. */
   readonly validation: ValidationRun | null;
   readonly status: ProviderStatusInfo;
+  /** How often the provider was caught faking recently, and since when. */
+  readonly fakeAi: FakeHistory;
 }
 
 export function reportOf(outcome: RungOutcome): ProbeReport {
-  return outcome.ok ? success(outcome.message) : failure(outcome.reason ?? 'internal', outcome.message);
+  if (outcome.ok) return success(outcome.message);
+  // A run that made no call (circuit open) is a skip: the probe reads failing, no failure is counted.
+  if (outcome.skipReason) return { outcome: { ok: false, reason: outcome.reason ?? 'internal', message: outcome.message, skipped: outcome.skipReason }, observations: [] };
+  return failure(outcome.reason ?? 'internal', outcome.message);
 }
 
 /**
@@ -104,7 +114,13 @@ export class Ladder {
       modelListed: ran('metadata')?.ok ? (state.modelListed ?? null) : null,
       validation: run ? (options.debug ? run : { ...run, transcript: null }) : null,
       status: providerStatus(state, this.ctx.egressDown()),
+      fakeAi: state.fakeHistory(),
     };
+  }
+
+  /** Runs one rung now, whatever its schedule (fleet slots drive the paid rung this way), recorded in the result store. */
+  runRung(state: ProviderState, rung: RungName, signal: AbortSignal): Promise<RungOutcome> {
+    return this.ensure(state, rung, signal, true);
   }
 
   /** The rung's latest outcome if fresh (and not forced), else a run now, recorded in the result store. */
@@ -149,6 +165,7 @@ export class Ladder {
       const reachable = await this.ensure(state, 'reachability', inner, false);
       return reachable.ok ? this.ensure(state, 'metadata', inner, false) : reachable;
     };
-    return validationRung(state, { hooks: this.ctx.hooks, redact: this.ctx.redact, egressDown: this.ctx.egressDown, lower }, signal);
+    const { hooks, redact, egressDown, store, gate } = this.ctx;
+    return validationRung(state, { hooks, redact, egressDown, lower, store, gate }, signal);
   }
 }

@@ -28,6 +28,8 @@ export interface GenerateResult {
   readonly ok: true;
   readonly reply: NormalizedReply;
   readonly elapsedMs: number;
+  /** How late the exchange worker's own loop ran during the call (CPU starvation here, not the provider). */
+  readonly loopLagMs: number;
   readonly status: number;
   readonly transcript: Transcript;
 }
@@ -74,5 +76,5 @@ export async function generate(
   if (json === undefined) return callFailure('invalid_reply', `${where}: HTTP ${raw.status} reply is not JSON`, endpoint.apiKey, fields);
   const reply = adapter.parseGeneration(json.value, raw.headers);
   if (isShapeError(reply)) return callFailure('invalid_reply', `${where}: reply has the wrong shape: ${reply.shapeError}`, endpoint.apiKey, fields);
-  return { ok: true, reply, elapsedMs: Math.round(raw.elapsedMs), status: raw.status, transcript };
+  return { ok: true, reply, elapsedMs: Math.round(raw.elapsedMs), loopLagMs: raw.timings.loopLagMs ?? 0, status: raw.status, transcript };
 }

@@ -4,9 +4,11 @@ import type { ProviderState } from './ladder-state';
  * A provider's state as /health and `amas_provider_health{status}` report it:
  * - `healthy`: every rung passes and the latest validation validated.
  * - `degraded`: validated, with a warning: the model is missing from the models list, or the call
- *   took longer than the catalogue's expected latency. Still usable.
+ *   took longer than the catalogue's expected latency; or rate limited (a 429, or waiting out its
+ *   Retry-After), which says the provider works but wants fewer calls. Still usable.
  * - `failed`: a rung fails (unreachable, refused key, provider errors) or the circuit is open.
- * - `fake_ai`: the latest validation caught a reply no live model would give.
+ * - `fake_ai`: a validation caught a reply no live model would give, and fewer than
+ *   `ai.verdict.clear_after` clean validations followed it (sticky: an intermittent fake stays flagged).
  * - `unknown`: no verdict: not validated yet, over today's budget, or the exporter's own egress is down.
  * - `unconfigured`: no key (or a keyless provider nobody asked for); no calls are made.
  */
@@ -29,6 +31,12 @@ const info = (status: ProviderStatus, reason: string, message: string): Provider
 export function providerStatus(state: ProviderState, egressDown: boolean): ProviderStatusInfo {
   const { provider } = state;
   if (!provider.configured) return info('unconfigured', 'unconfigured', `not configured: ${provider.unconfiguredReason}`);
+  const { verdict } = state;
+  if (verdict.fakeSince !== null) {
+    const history = state.fakeHistory();
+    const streak = history.clean_streak > 0 ? `; ${history.clean_streak} of ${history.clear_after} clean validations needed to clear it` : '';
+    return info('fake_ai', verdict.reason ?? 'wrong_answer', `fake AI detected (${verdict.reason}) since ${history.since}: ${history.runs_in_window} of the last ${history.window_runs} validations${streak}`);
+  }
   if (egressDown) return info('unknown', 'egress', 'unknown: the egress canary and every provider are unreachable, so the fault is the exporter’s own network');
   for (const rung of ['reachability', 'metadata'] as const) {
     const outcome = state.rungs[rung];
@@ -41,12 +49,15 @@ export function providerStatus(state: ProviderState, egressDown: boolean): Provi
   const { result } = last;
   switch (result.result) {
     case 'skipped':
+      if (result.reason === 'rate_limited') return info('degraded', 'rate_limited', `rate limited: ${result.detail}`);
       if (result.reason === 'circuit_open') return info('failed', circuit.lastFailure ?? 'circuit_open', `circuit open: ${result.detail}`);
       return info('unknown', result.reason, `validation skipped (${result.reason}): ${result.detail}`);
     case 'error':
+      if (result.reason === 'rate_limited') return info('degraded', 'rate_limited', `rate limited (HTTP 429); the provider answers, the next call waits: ${result.detail}`);
       return info('failed', result.reason, `validation failed (${result.reason}): ${result.detail}`);
     case 'fake_ai_detected':
-      return info('fake_ai', result.reason, `fake AI detected (${result.reason}): ${result.detail}`);
+      // Only reached when the verdict memory was reset (a config change) after this run.
+      return info('unknown', 'pending', 'not validated under the current config yet');
     case 'validated': {
       if (state.modelListed === false) return info('degraded', 'model_not_listed', `validated, but ${provider.endpoint.model} is missing from the models list`);
       const slowAfter = provider.expectedLatencySeconds?.[1];

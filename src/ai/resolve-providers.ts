@@ -1,3 +1,4 @@
+import { STREAM_STYLES } from './stream-check';
 import { createHash } from 'node:crypto';
 import type { BudgetLimits, Price } from './budget';
 import { CATALOGUE, defaultsFromEnv, findProvider, type CatalogueEntry } from './catalogue';
@@ -26,8 +27,12 @@ export interface ResolvedProvider {
   readonly keySource: string | null;
   readonly priority: number;
   readonly reasoning: boolean;
+  /** Whether each validation also makes the streamed call of the streaming check (./stream-check.ts). */
+  readonly stream: boolean;
   readonly expectedLatencySeconds: readonly [number, number] | null;
   readonly price: Price;
+  /** False when neither `ai.prices`, the provider's own price nor the catalogue knows one: cost is counted as 0. */
+  readonly priceKnown: boolean;
   readonly maxTokens: number;
   readonly temperature: number;
   readonly rungs: Readonly<Record<RungName, RungTiming>>;
@@ -70,8 +75,10 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
       : `keyless provider not asked for: set ${entry?.base_url_env ?? 'base_url'} or enabled: true`;
   }
   const reasoning = override.reasoning ?? entry?.reasoning ?? false;
+  const stream = (override.stream ?? false) && STREAM_STYLES.includes(style);
   const catalogued = entry?.price_usd_per_million_tokens;
-  const priced = ai.prices[model] ?? override.price_usd_per_million_tokens ?? catalogued ?? { input: 0, output: 0 };
+  const knownPrice = ai.prices[model] ?? override.price_usd_per_million_tokens ?? catalogued;
+  const priced = knownPrice ?? { input: 0, output: 0 };
   const rungs = Object.fromEntries(
     RUNG_NAMES.map((name) => [
       name,
@@ -82,7 +89,7 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
   const maxTokens = override.max_tokens ?? (reasoning ? ai.reasoning_max_tokens : ai.max_tokens);
   const endpoint: ProviderEndpoint = { baseUrl, apiKey: key?.value ?? null, model, headers: { ...(entry?.headers ?? {}), ...(override.headers ?? {}) } };
   const fingerprint = hash(
-    JSON.stringify({ id, style, baseUrl, model, headers: endpoint.headers, key: key ? hash(key.value) : null, configured, reasoning, maxTokens, temperature: ai.temperature, validators }),
+    JSON.stringify({ id, style, baseUrl, model, headers: endpoint.headers, key: key ? hash(key.value) : null, configured, reasoning, stream, maxTokens, temperature: ai.temperature, validators }),
   ).slice(0, 16);
   return {
     id,
@@ -93,8 +100,10 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
     keySource: key?.source ?? null,
     priority: override.priority ?? entry?.priority ?? 100,
     reasoning,
+    stream,
     expectedLatencySeconds: override.expected_latency_seconds ?? entry?.expected_latency_seconds ?? null,
     price: { inputPerMillion: priced.input, outputPerMillion: priced.output },
+    priceKnown: knownPrice !== undefined,
     maxTokens,
     temperature: ai.temperature,
     rungs,

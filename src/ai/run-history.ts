@@ -18,10 +18,11 @@ export interface ValidationRun {
   readonly latencyMs: number | null;
   readonly usage: TokenUsage | null;
   readonly costUsd: number;
-  /** The challenge sent (code and addends); null when no call was made. */
-  readonly challenge: { readonly code: string; readonly a: number; readonly b: number } | null;
+  /** The challenge sent (code, addends, count list length); null when no call was made. */
+  readonly challenge: { readonly code: string; readonly a: number; readonly b: number; readonly items: number } | null;
   /** Each enabled validator's verdict; empty when no reply arrived. */
-  readonly verdicts: Readonly<Partial<Record<ValidatorName, ValidatorVerdict>>>;
+  /** Each validator's verdict; `stream` when the streaming check ran (./stream-check.ts). */
+  readonly verdicts: Readonly<Partial<Record<ValidatorName | 'stream', ValidatorVerdict>>>;
   /** Why lower rungs blocked the call, if they did. */
   readonly blockedBy: RungName | null;
   /** Request and reply, auth headers and key removed; null when no call was made. */

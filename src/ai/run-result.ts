@@ -1,11 +1,11 @@
 import type { FailureReason } from '../probes/types';
 
 /** Why a reply was judged not to come from a live model; each is the `reason` label of `amas_provider_fake_ai_detected_total`. */
-export const FAKE_AI_REASONS = ['wrong_answer', 'replay', 'template', 'duplicate_reply', 'envelope', 'timing'] as const;
+export const FAKE_AI_REASONS = ['wrong_answer', 'replay', 'template', 'duplicate_reply', 'envelope', 'timing', 'stream'] as const;
 export type FakeAiReason = (typeof FAKE_AI_REASONS)[number];
 
 /** Why a validation run made no paid call; the `reason` label of `amas_provider_validation_skipped_total`. */
-export const SKIP_REASONS = ['unconfigured', 'budget', 'circuit_open', 'egress'] as const;
+export const SKIP_REASONS = ['unconfigured', 'budget', 'circuit_open', 'egress', 'rate_limited', 'stale'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** The four ways a validation run can end; the `result` label of `amas_bulletproof_validations_total`. */
@@ -17,7 +17,8 @@ export type ValidationResultKind = (typeof VALIDATION_RESULTS)[number];
  * - `validated`: the call succeeded and every enabled validator passed.
  * - `fake_ai_detected`: the call succeeded but a validator caught a reply no live model would give.
  * - `error`: the call failed (or a rung below failed, so no call was made); `reason` as in FAILURE_REASONS.
- * - `skipped`: no paid call was made on purpose (no key, over budget, circuit open, no egress).
+ * - `skipped`: no paid call was made on purpose (no key, over budget, circuit open, no egress, the
+ *   provider's Retry-After still running, or (fleet) the shared result is older than its max age).
  */
 export type ValidationResult =
   | { readonly result: 'validated'; readonly detail: string }

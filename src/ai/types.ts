@@ -62,6 +62,8 @@ export interface NormalizedReply {
   /** As the provider wrote it ('stop', 'length', 'STOP', 'end_turn', 'COMPLETE', ...); '' when absent. */
   readonly finishReason: string;
   readonly headers: ReplyHeaders;
+  /** The reply's own creation time, epoch ms (OpenAI `created`, Ollama `created_at`); null or absent when it has none. */
+  readonly createdAt?: number | null;
 }
 
 /** A reply body the adapter could not make sense of: the call fails with reason `invalid_reply`. */

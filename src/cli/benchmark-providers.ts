@@ -49,6 +49,9 @@ function summarise(result: ProviderBenchmark) {
     model: result.model,
     calls: result.calls,
     answered: result.answered,
+    validated: result.validated,
+    fake_ai: Object.values(result.fakes).reduce((sum, count) => sum + count, 0),
+    fake_ai_by_reason: result.fakes,
     errors: failed,
     error_rate_percent: result.calls === 0 ? 0 : Math.round((failed / result.calls) * 1000) / 10,
     errors_by_reason: result.errors,
@@ -63,25 +66,28 @@ export const benchmarkProvidersCommand: Command = {
   name: 'benchmark-providers',
   summary: 'Put bounded load on the configured AI providers and report latency percentiles, errors and cost.',
   usage: 'amas-exporter benchmark-providers [--duration S] [--concurrent N] [--provider ID[,ID]] [--max-requests N] [--confirm-above USD] [--yes] [--json] [--config PATH]',
+  flags: [
+    { name: 'duration', takesValue: true, description: 'how long to run: seconds (300) or a duration (5m); default 30, at most 1h' },
+    { name: 'concurrent', takesValue: true, description: 'calls in flight per provider (default 2, at most 64)' },
+    { name: 'provider', takesValue: true, description: 'only these providers (comma-separated ids); default every configured one' },
+    { name: 'max-requests', takesValue: true, description: 'most calls per provider (default 100)' },
+    { name: 'confirm-above', takesValue: true, description: 'ask before a run whose worst-case cost is above this many USD (default 0.05)' },
+    { name: 'yes', takesValue: false, description: 'do not ask; without a terminal, needed to go above --confirm-above' },
+    { name: 'json', takesValue: false, description: 'print the results as JSON (no progress bar)' },
+    { name: 'verbose', takesValue: false, description: "write the exporter's debug log lines to stderr" },
+  ],
   help: [
     'Each provider gets N concurrent workers sending the small validation prompt until the time is up,',
     'through the exporter\'s client, circuit breaker and daily budget (the config\'s limits; this run keeps',
     'its own count, separate from a running exporter\'s). A worker stops early when the next call could',
     'break the budget or the circuit opens.',
     '',
-    'Flags:',
-    '  --duration S         how long to run: seconds (300) or a duration (5m); default 30, at most 1h',
-    '  --concurrent N       calls in flight per provider (default 2, at most 64)',
-    '  --provider IDS       only these providers (comma-separated); default every configured one',
-    '  --max-requests N     most calls per provider (default 100)',
-    '  --confirm-above USD  ask before a run whose worst-case cost is above this (default 0.05)',
-    '  --yes                do not ask; without a terminal, needed to go above --confirm-above',
-    '  --json               print the results as JSON (no progress bar)',
+    'Every reply is judged by the fake-AI validators, as the exporter judges its validation calls.',
+    'On a terminal a progress bar shows while it runs. Then, per provider: calls, replies validated,',
+    'replies flagged as fake AI (by reason), error rate and errors by reason, latency p50/p95/p99,',
+    'tokens and cost.',
     '',
-    'On a terminal a progress bar shows while it runs. Then, per provider: calls, error rate and',
-    'errors by reason, latency p50/p95/p99, tokens and cost.',
-    '',
-    'Exit codes: 0 every call answered, 1 some calls failed, 2 the config cannot be used, 3 the',
+    'Exit codes: 0 every call answered and validated, 1 some calls failed or replies were fake AI, 2 the config cannot be used, 3 the',
     'worst-case cost is above --confirm-above and was not confirmed, 64 wrong usage or no provider configured.',
   ].join('\n'),
   async run(args, io) {
@@ -134,16 +140,17 @@ export const benchmarkProvidersCommand: Command = {
         interrupt.dispose();
       }
       const rows = running.results.map(summarise);
-      const failed = rows.some((row) => row.errors > 0);
+      const failed = rows.some((row) => row.errors > 0 || row.fake_ai > 0);
       if (json) {
         io.stdout(`${JSON.stringify(runtime.secrets.redactValue({ duration_seconds: options.durationMs / 1000, concurrent: options.concurrent, providers: rows }), null, 2)}\n`);
         return failed ? 1 : 0;
       }
       const table = formatTable(
-        ['PROVIDER', 'CALLS', 'ERRORS', 'ERROR %', 'P50', 'P95', 'P99', 'TOKENS', 'COST'].map((heading) => ({ heading, right: heading !== 'PROVIDER' })),
-        rows.map((row) => [row.provider, String(row.calls), String(row.errors), `${row.error_rate_percent}%`, formatMs(row.latency_ms.p50), formatMs(row.latency_ms.p95), formatMs(row.latency_ms.p99), String(row.tokens), formatUsd(row.cost_usd)]),
+        ['PROVIDER', 'CALLS', 'VALIDATED', 'FAKE', 'ERRORS', 'ERROR %', 'P50', 'P95', 'P99', 'TOKENS', 'COST'].map((heading) => ({ heading, right: heading !== 'PROVIDER' })),
+        rows.map((row) => [row.provider, String(row.calls), String(row.validated), String(row.fake_ai), String(row.errors), `${row.error_rate_percent}%`, formatMs(row.latency_ms.p50), formatMs(row.latency_ms.p95), formatMs(row.latency_ms.p99), String(row.tokens), formatUsd(row.cost_usd)]),
       );
       const notes = rows.flatMap((row) => [
+        ...(row.fake_ai > 0 ? [`${row.provider}: FAKE AI in ${row.fake_ai} of ${row.answered} replies: ${Object.entries(row.fake_ai_by_reason).map(([reason, count]) => `${reason} ${count}`).join(', ')}`] : []),
         ...(row.errors > 0 ? [`${row.provider}: errors ${Object.entries(row.errors_by_reason).map(([reason, count]) => `${reason} ${count}`).join(', ')}`] : []),
         ...(row.stopped_by ? [`${row.provider}: stopped early: ${row.stopped_by}`] : []),
       ]);

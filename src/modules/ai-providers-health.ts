@@ -29,6 +29,7 @@ function providerCheck(state: ProviderState, info: ProviderStatusInfo): HealthCh
     provider_status: info.status,
     reason: info.reason,
     model: state.provider.endpoint.model,
+    fake_ai: state.fakeHistory(),
   };
 }
 

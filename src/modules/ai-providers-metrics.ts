@@ -60,6 +60,13 @@ export function metricHooks(metrics: Metrics, series: ProviderSeries, logger: Lo
         count(provider, metrics.aiTokensUsed, { provider, type: 'completion' }, event.usage.completionTokens);
       }
       if (event.costUsd > 0) count(provider, metrics.aiCostUsd, { provider }, event.costUsd);
+      if (event.stream) {
+        const labels = { provider, model: state.provider.endpoint.model };
+        if (event.stream.ttftSeconds !== null) metrics.aiTimeToFirstToken.observe(labels, event.stream.ttftSeconds);
+        for (const gap of event.stream.gapsSeconds) metrics.aiTimePerOutputChunk.observe(labels, gap);
+        series.note(provider, metrics.aiTimeToFirstToken, labels);
+        series.note(provider, metrics.aiTimePerOutputChunk, labels);
+      }
     },
     validationRun(state, run) {
       const provider = state.provider.id;
@@ -98,6 +105,8 @@ export function refreshProviderGauges(metrics: Metrics, states: readonly Provide
     metrics.providerBudgetRemaining,
     metrics.providerModelListed,
     metrics.egressUp,
+    metrics.aiCostUnknown,
+    metrics.providerFakeAiRecent,
   ];
   for (const gauge of gauges) gauge.reset();
   const egressDown = canary.isDown(states);
@@ -108,6 +117,9 @@ export function refreshProviderGauges(metrics: Metrics, states: readonly Provide
     const status = providerStatus(state, egressDown);
     metrics.providerHealth.set({ provider, status: status.status }, isUsable(status.status) ? 1 : 0);
     if (!state.provider.configured) continue;
+    if (!state.provider.priceKnown) metrics.aiCostUnknown.set({ provider, model: state.provider.endpoint.model }, 1);
+    const fakes = state.fakeHistory();
+    if (fakes.window_runs > 0) metrics.providerFakeAiRecent.set({ provider }, fakes.runs_in_window);
     if (state.lastLatencyMs !== null) metrics.providerResponseTime.set({ provider }, state.lastLatencyMs / 1000);
     const kinds = state.recentKinds;
     if (kinds.length > 0) {

@@ -1,4 +1,4 @@
-import { expectedAnswer, type ChallengeValues } from '../ai/challenge-text';
+import { countList, expectedAnswer, type ChallengeValues } from '../ai/challenge-text';
 
 /** Picks one element at random. */
 export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
@@ -8,7 +8,8 @@ const HONEST_WRAPPERS: readonly ((answer: string, values: ChallengeValues) => st
   (answer) => answer,
   (answer) => `${answer}\n`,
   (answer) => `Sure! **${answer}**`,
-  (_answer, v) => `The code is ${v.code}, and the sum is ${v.a + v.b}.`,
+  (_answer, v) => `The code is ${v.code}, and the sum is ${v.a + v.b}.${v.items ? ` Numbers: ${countList(v.items)}.` : ''}`,
+  (answer) => `# Result\n\n- ${answer.split(' ').slice(0, 2).join(' ')}\n- ${answer.split(' ').slice(2).join(', ')}`,
   (answer) => `Here you go:\n\n${answer}`,
   (answer) => '```\n' + answer + '\n```',
   (answer) => `Answer: \`${answer}\``,
@@ -26,7 +27,8 @@ export const reasoningText = (values: ChallengeValues): string =>
 /** Right code, wrong sum: the mistake a template with a guessed number makes. */
 export function wrongAnswerText(values: ChallengeValues): string {
   const wrongSum = values.a + values.b + 1 + Math.floor(Math.random() * 9);
-  return pick([`${values.code} ${wrongSum}`, `Sure! **${values.code} ${wrongSum}**`]);
+  const list = countList(values.items);
+  return pick([`${values.code} ${wrongSum} ${list}`.trim(), `Sure! **${values.code} ${wrongSum}** ${list}`.trim()]);
 }
 
 /** Fixed texts built around AMAS's own fake-AI phrases (see docs/fake-ai-validation.md). */

@@ -9,6 +9,7 @@ export type Plan =
   | { readonly type: 'json'; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>>; readonly delayMs: number }
   | { readonly type: 'text'; readonly status: number; readonly text: string; readonly delayMs: number }
   | { readonly type: 'trickle'; readonly text: string; readonly intervalMs: number }
+  | { readonly type: 'stream'; readonly headers: Readonly<Record<string, string>>; readonly chunks: readonly string[]; readonly firstDelayMs: number; readonly gapsMs: readonly number[] }
   | { readonly type: 'huge'; readonly bytes: number }
   | { readonly type: 'endless'; readonly holdMs: number }
   | { readonly type: 'destroy' };
@@ -28,9 +29,10 @@ function honestDelay(state: SimProviderState): number {
 
 const json = (status: number, body: unknown, delayMs: number, headers: Record<string, string> = {}): Plan => ({ type: 'json', status, body, headers, delayMs });
 
-function retryAfterHeader(state: SimProviderState): string {
+function retryAfterHeaders(state: SimProviderState): Record<string, string> {
   const setting = state.options.retry_after ?? 7;
-  return setting === 'date' ? new Date(Date.now() + 30_000).toUTCString() : String(setting);
+  if (setting === 'none') return {};
+  return { 'retry-after': setting === 'date' ? new Date(Date.now() + 30_000).toUTCString() : String(setting) };
 }
 
 /**
@@ -44,7 +46,7 @@ function failurePlan(state: SimProviderState, kind: EndpointKind, okBody: unknow
   switch (state.mode) {
     case 'rate_limited': {
       const error = style.error('rate_limited', '');
-      return json(error.status, error.body, 0, { 'retry-after': retryAfterHeader(state) });
+      return json(error.status, error.body, 0, retryAfterHeaders(state));
     }
     case 'server_error': {
       const error = style.error('server_error', '');
@@ -89,7 +91,14 @@ interface Draft {
   id: string;
   withUsage: boolean;
   delayMs: number;
+  /** A fake's own delay: not stretched by the output length. */
+  fixedDelay: boolean;
+  createdMs: number;
+  usage?: { prompt: number; completion: number };
 }
+
+/** Extra delay of a loaded node: 0..jitter_ms. */
+const jitter = (state: SimProviderState): number => Math.floor(Math.random() * ((state.options.jitter_ms ?? 0) + 1));
 
 /** How each fake or honest mode bends an honest draft; modes not listed answer honestly. */
 const MODE_EDITS: Partial<Record<SimMode, (draft: Draft, state: SimProviderState, request: SimRequest, values: ChallengeValues | undefined) => void>> = {
@@ -101,19 +110,46 @@ const MODE_EDITS: Partial<Record<SimMode, (draft: Draft, state: SimProviderState
   wrong_model: (d, state) => { d.model = otherFamily(state.spec.model); },
   static_id: (d, state) => { d.id = state.staticId; },
   no_usage: (d) => { d.withUsage = false; },
-  instant: (d) => { d.delayMs = 0; },
-  constant_latency: (d, state) => { d.delayMs = state.options.delay_ms ?? 100; },
+  instant: (d, state) => { d.delayMs = jitter(state); d.fixedDelay = true; },
+  constant_latency: (d, state) => { d.delayMs = (state.options.delay_ms ?? 100) + jitter(state); d.fixedDelay = true; },
   duplicate: (d) => { d.text = DUPLICATE_TEXT; },
+  intermittent: (d, state) => { if (state.calls.generation % (state.options.every ?? 2) !== 0) d.text = pick(CANNED_TEXTS); },
+  generic_model: (d) => { d.model = 'AI System'; },
+  stale_created: (d) => { d.createdMs = Date.now() - 3_600_000; },
+  sequential_id: (d, state) => { d.id = `${fixedIdPrefix(state.style.newId)}${1_000_000 + state.calls.generation}`; },
+  frozen_usage: (d) => { d.usage = { prompt: 52, completion: 12 }; },
+  short_answer: (d, _s, _r, values) => { if (values !== undefined) d.text = `${values.code} ${values.a + values.b}`; },
 };
+
+/**
+ * The fixed part of a style's ids ("chatcmpl-", "msg_"): the longest prefix ending in "-" or "_"
+ * that three fresh ids share. A random id that happens to start with letters and a dash (a UUID
+ * like "deadbeef-…") has no fixed part, so the sequence's prefix never changes between calls.
+ */
+function fixedIdPrefix(newId: () => string): string {
+  const ids = [newId(), newId(), newId()];
+  let common = ids[0] ?? '';
+  for (const id of ids) while (!id.startsWith(common)) common = common.slice(0, -1);
+  const cut = Math.max(common.lastIndexOf('-'), common.lastIndexOf('_'));
+  return cut < 0 ? '' : common.slice(0, cut + 1);
+}
 
 /** What the model says to a generation request in the current mode. */
 export function answerFor(state: SimProviderState, request: SimRequest): { answer: SimAnswer; delayMs: number } {
   const values = parseChallengePrompt(request.user);
   const honest = values === undefined ? plainText(request.user) : honestText(values);
-  const draft: Draft = { text: honest, reasoning: '', model: pick(state.reportedModels), id: state.style.newId(), withUsage: true, delayMs: honestDelay(state) };
+  const createdMs = Date.now() + (state.options.clock_skew_s ?? 0) * 1000;
+  const draft: Draft = { text: honest, reasoning: '', model: pick(state.reportedModels), id: state.style.newId(), withUsage: true, delayMs: honestDelay(state), fixedDelay: false, createdMs };
   MODE_EDITS[state.mode]?.(draft, state, request, values);
   if (values !== undefined && draft.text === honest && state.firstAnswer === undefined) state.firstAnswer = honest;
-  const usage = draft.withUsage ? { prompt: tokensOf(request.system + request.user) + 8, completion: tokensOf(draft.text) + tokensOf(draft.reasoning) } : null;
+  const completion = tokensOf(draft.text) + tokensOf(draft.reasoning);
+  const prompt = tokensOf(request.system + request.user) + 8;
+  const cached = Math.min(prompt - 1, state.options.cached_prompt_tokens ?? 0);
+  const usage = draft.withUsage ? (draft.usage ?? { prompt, completion, ...(cached > 0 ? { cached } : {}) }) : null;
+  // A live model takes longer the more it writes; a fake's delay is its own.
+  let delayMs = draft.fixedDelay ? draft.delayMs : draft.delayMs + Math.round((state.options.per_token_ms ?? 3) * completion);
+  const stallEvery = state.options.stall_every ?? 5;
+  if ((state.options.stall_ms ?? 0) > 0 && state.calls.generation % stallEvery === 0) delayMs += state.options.stall_ms ?? 0;
   const answer: SimAnswer = {
     text: draft.text,
     reasoning: draft.reasoning,
@@ -122,8 +158,10 @@ export function answerFor(state: SimProviderState, request: SimRequest): { answe
     model: draft.model,
     id: draft.id,
     usage,
+    createdMs: draft.createdMs,
+    selfHosted: state.options.self_hosted ?? false,
   };
-  return { answer, delayMs: draft.delayMs };
+  return { answer, delayMs };
 }
 
 /** The generation reply: model checks as the real API does them, then the mode's answer or failure. */
@@ -134,10 +172,40 @@ export function generationPlan(state: SimProviderState, request: SimRequest): Pl
     const error = style.error('model_not_found', request.model.slice(0, 100));
     return json(error.status, error.body, 0);
   }
+  if (state.mode === 'occasional_429' && state.calls.generation % (state.options.every ?? 4) === 0) {
+    const error = style.error('rate_limited', '');
+    return json(error.status, error.body, 0, retryAfterHeaders(state));
+  }
   const { answer, delayMs } = answerFor(state, request);
   const body = style.replyBody(answer);
   const headers = style.replyHeaders();
-  return (failureApplies(state, 'generation') ? failurePlan(state, 'generation', body, headers) : undefined) ?? json(200, body, delayMs, headers);
+  const failing = failureApplies(state, 'generation') ? failurePlan(state, 'generation', body, headers) : undefined;
+  if (failing) return failing;
+  if (request.stream && style.streamChunks && state.mode !== 'stream_json') return streamPlan(state, answer, delayMs, headers);
+  return json(200, body, delayMs, headers);
+}
+
+/** Splits text into pieces of a few characters, as a tokenizer streams it. */
+function piecesOf(text: string): string[] {
+  const pieces = text.match(/\s*\S{1,4}/g) ?? [];
+  return pieces.length > 0 ? pieces : [text];
+}
+
+/**
+ * An answer streamed: an honest stream spends the delay's fixed part before the first chunk and
+ * its per-token part between chunks; stream_burst holds everything back, then sends it at once.
+ */
+function streamPlan(state: SimProviderState, answer: SimAnswer, delayMs: number, headers: Record<string, string>): Plan {
+  const style = state.style;
+  const pieces = piecesOf(answer.text);
+  const chunks = (style.streamChunks as NonNullable<typeof style.streamChunks>)(answer, pieces);
+  const streamHeaders = { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+  if (state.mode === 'stream_burst') return { type: 'stream', headers: streamHeaders, chunks, firstDelayMs: delayMs + 200, gapsMs: chunks.map(() => 0) };
+  const perToken = state.options.per_token_ms ?? 3;
+  const gap = state.options.chunk_gap_ms ?? Math.max(1, perToken);
+  const generation = Math.round(gap * pieces.length);
+  const first = Math.max(0, delayMs - generation);
+  return { type: 'stream', headers: streamHeaders, chunks, firstDelayMs: first, gapsMs: chunks.map((_c, i) => (i === 0 ? 0 : gap)) };
 }
 
 /** Plans that apply before the request is even read (a provider that is down drops every connection). */

@@ -22,8 +22,9 @@ function repeat(res: ServerResponse, cleanups: Cleanups, ms: number, step: () =>
 }
 
 /** Waits, unless the client leaves or the simulator closes first; true when still worth replying. */
-function wait(res: ServerResponse, cleanups: Cleanups, ms: number): Promise<boolean> {
+function wait(res: ServerResponse, cleanups: Cleanups, ms: number, late?: (ms: number) => void): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(!res.destroyed);
+  const due = performance.now() + ms;
   return new Promise((resolve) => {
     const done = (open: boolean): void => {
       clearTimeout(timer);
@@ -32,7 +33,10 @@ function wait(res: ServerResponse, cleanups: Cleanups, ms: number): Promise<bool
       resolve(open);
     };
     const cancel = (): void => done(false);
-    const timer = setTimeout(() => done(!res.destroyed), ms);
+    const timer = setTimeout(() => {
+      late?.(Math.max(0, performance.now() - due));
+      done(!res.destroyed);
+    }, ms);
     cleanups.add(cancel);
     res.once('close', cancel);
   });
@@ -59,14 +63,14 @@ function writeHuge(res: ServerResponse, bytes: number): void {
 }
 
 /** Executes a plan; returns the status sent, or null when the socket was dropped or the client left. */
-export async function executePlan(plan: Plan, req: IncomingMessage, res: ServerResponse, cleanups: Cleanups): Promise<number | null> {
+export async function executePlan(plan: Plan, req: IncomingMessage, res: ServerResponse, cleanups: Cleanups, late?: (ms: number) => void): Promise<number | null> {
   switch (plan.type) {
     case 'destroy':
       req.socket.destroy();
       return null;
     case 'json':
     case 'text': {
-      if (!(await wait(res, cleanups, plan.delayMs))) return null;
+      if (!(await wait(res, cleanups, plan.delayMs, late))) return null;
       const text = plan.type === 'json' ? JSON.stringify(plan.body) : plan.text;
       res.writeHead(plan.status, { ...JSON_TYPE, ...(plan.type === 'json' ? plan.headers : {}), 'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -89,6 +93,18 @@ export async function executePlan(plan: Plan, req: IncomingMessage, res: ServerR
     case 'huge':
       writeHuge(res, plan.bytes);
       return 200;
+    case 'stream': {
+      res.writeHead(200, plan.headers);
+      res.flushHeaders();
+      if (!(await wait(res, cleanups, plan.firstDelayMs))) return null;
+      for (const [index, chunk] of plan.chunks.entries()) {
+        const gap = plan.gapsMs[index] ?? 0;
+        if (gap > 0 && !(await wait(res, cleanups, gap))) return null;
+        res.write(chunk);
+      }
+      res.end();
+      return 200;
+    }
     case 'endless': {
       res.writeHead(200, JSON_TYPE);
       res.write('{"choices": [');

@@ -80,7 +80,7 @@ function planRequest(state: SimProviderState, method: string, path: string, url:
   }
   const request = style.readRequest(parsed, route.pathModel);
   if (typeof request === 'string') return { kind, plan: error(style.error('bad_request', request)) };
-  return { kind, plan: generationPlan(state, request) };
+  return { kind, plan: generationPlan(state, route.stream ? { ...request, stream: true } : request) };
 }
 
 /** Starts the simulator on 127.0.0.1. Invalid provider specs throw (a test or startup bug). */
@@ -113,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const path = match[2] ?? '/';
       const { kind, plan } = planRequest(state, method, path, url, req, body);
       const record = state.record(recordOf(kind, method, url, req.headers, body, state.spec.api_key));
-      record.status = await executePlan(plan, req, res, cleanups);
+      record.status = await executePlan(plan, req, res, cleanups, (ms) => (record.lateMs = Math.round(ms)));
     })().catch(() => {
       // A failure while answering is the simulator's own bug; drop the connection rather than crash the test run.
       req.socket.destroy();

@@ -15,7 +15,7 @@ async function unreachableConfig(canaryUrl: string): Promise<string> {
       far_gemini: { style: 'gemini', base_url: `http://127.0.0.1:${ports[1]}/v1beta`, model: 'gemini-x', key_env: ['FAR_KEY'] },
       far_ollama: { style: 'ollama', base_url: `http://127.0.0.1:${ports[2]}`, model: 'llama-x', enabled: true },
     },
-  });
+  }, 'admin:\n  http_reload: true # the test reloads through POST /-/reload\n');
 }
 
 const env = { FAR_KEY: 'sk-amas-test-far-key-55' };

@@ -48,15 +48,29 @@ describe('amas-exporter benchmark-providers', () => {
     const run = await runCli(['benchmark-providers', '--duration', '20', '--concurrent', '3', '--max-requests', '7', '--config', config], { env: keyEnv() });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Benchmarking 2 providers \(cerebras, cohere\) for 20 s, 3 concurrent calls each, at most 7 calls each; worst-case cost \$/m);
-    expect(run.stdout).toMatch(/^PROVIDER\s+CALLS\s+ERRORS\s+ERROR %\s+P50\s+P95\s+P99\s+TOKENS\s+COST$/m);
-    expect(run.stdout).toMatch(/^cerebras\s+7\s+0\s+0%\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+\s+\$0\.\d+$/m);
-    expect(run.stdout).toMatch(/^cohere\s+7\s+0\s+0%\s+/m);
+    expect(run.stdout).toMatch(/^PROVIDER\s+CALLS\s+VALIDATED\s+FAKE\s+ERRORS\s+ERROR %\s+P50\s+P95\s+P99\s+TOKENS\s+COST$/m);
+    expect(run.stdout).toMatch(/^cerebras\s+7\s+7\s+0\s+0\s+0%\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+\s+\$0\.\d+$/m);
+    expect(run.stdout).toMatch(/^cohere\s+7\s+7\s+0\s+0\s+0%\s+/m);
     expect(run.stdout).toMatch(/^Total cost \$0\.\d+$/m);
     // Not a terminal: no progress bar.
     expect(run.stdout).not.toContain('[#');
     expect(await recorded(sim, 'cerebras', 'generation')).toHaveLength(7);
     expect(await recorded(sim, 'cohere', 'generation')).toHaveLength(7);
     expectNoKeys(run.stdout, run.stderr);
+  });
+
+  it('judges every reply: a fake provider\'s canned replies are reported as fake AI, never as successes, and the run exits 1', async () => {
+    // grok answers with canned text (the simulator's template fake); cerebras is honest.
+    const config = writeTempConfig(aiSection(sim, ['cerebras', 'grok']));
+    const run = await runCli(['benchmark-providers', '--duration', '20', '--concurrent', '2', '--max-requests', '6', '--config', config], { env: keyEnv() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^grok\s+6\s+0\s+6\s+0\s+0%\s+/m);
+    expect(run.stdout).toMatch(/^grok: FAKE AI in 6 of 6 replies: template 6$/m);
+    expect(run.stdout).toMatch(/^cerebras\s+6\s+6\s+0\s+0\s+0%\s+/m);
+    expect(run.stdout).not.toMatch(/^cerebras: FAKE AI/m);
+    const json = await runCli(['benchmark-providers', '--duration', '20', '--concurrent', '1', '--max-requests', '3', '--json', '--config', writeTempConfig(aiSection(sim, ['grok']))], { env: keyEnv() });
+    const report = JSON.parse(json.stdout) as { providers: { provider: string; validated: number; fake_ai: number; fake_ai_by_reason: Record<string, number> }[] };
+    expect(report.providers[0]).toMatchObject({ provider: 'grok', validated: 0, fake_ai: 3, fake_ai_by_reason: { template: 3 } });
   });
 
   it('stops at the daily budget of the config', async () => {
@@ -74,7 +88,7 @@ describe('amas-exporter benchmark-providers', () => {
     const config = writeTempConfig(aiSection(sim, ['cohere']));
     const run = await runCli(['benchmark-providers', '--duration', '20', '--concurrent', '1', '--max-requests', '10', '--config', config], { env: keyEnv() });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^cohere\s+3\s+3\s+100%\s+-\s+-\s+-\s+0\s+\$0$/m);
+    expect(run.stdout).toMatch(/^cohere\s+3\s+0\s+0\s+3\s+100%\s+-\s+-\s+-\s+0\s+\$0$/m);
     expect(run.stdout).toMatch(/^cohere: errors http_5xx 3$/m);
     expect(run.stdout).toMatch(/^cohere: stopped early: circuit open/m);
   });

@@ -112,7 +112,7 @@ describe('timing modes plan their delays (measured latency is not asserted: the 
 
   it('constant_latency uses the same delay every call; honest varies within its range', () => {
     const constant = state('constant_latency', { delay_ms: 150 });
-    const honest = state('honest', { latency_ms: [20, 80] });
+    const honest = state('honest', { latency_ms: [20, 80], per_token_ms: 0 });
     const constantDelays = new Set<number>();
     const honestDelays = new Set<number>();
     for (let i = 0; i < 20; i += 1) {
@@ -122,5 +122,14 @@ describe('timing modes plan their delays (measured latency is not asserted: the 
     expect([...constantDelays]).toEqual([150]);
     expect(honestDelays.size).toBeGreaterThan(1);
     for (const delay of honestDelays) expect(delay >= 20 && delay <= 80).toBe(true);
+  });
+
+  it('honest latency grows with the output asked for; constant_latency does not', () => {
+    const honest = state('honest', { latency_ms: [50, 50], per_token_ms: 5 });
+    const constant = state('constant_latency', { delay_ms: 150 });
+    const short = { ...freshChallenge(), items: 2 };
+    const long = { ...freshChallenge(), items: 40 };
+    expect(answerFor(honest, request(long)).delayMs).toBeGreaterThan(answerFor(honest, request(short)).delayMs + 50);
+    expect(answerFor(constant, request(long)).delayMs).toBe(answerFor(constant, request(short)).delayMs);
   });
 });

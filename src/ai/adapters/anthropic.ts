@@ -12,6 +12,12 @@ const auth = (apiKey: string | null): Record<string, string> => (apiKey === null
  * The Anthropic Messages API (base `https://api.anthropic.com/v1`): `GET {base}/models`,
  * `POST {base}/messages`, `x-api-key` plus `anthropic-version`.
  */
+function cachedInput(usage: Record<string, unknown>, input: number | null): number | null {
+  if (input === null) return null;
+  const extra = ['cache_read_input_tokens', 'cache_creation_input_tokens'].map((key) => usage[key]).filter((n): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+  return input + extra.reduce((a, b) => a + b, 0);
+}
+
 export const anthropicAdapter: ProviderAdapter = {
   style: 'anthropic',
 
@@ -60,7 +66,8 @@ export const anthropicAdapter: ProviderAdapter = {
         reasoning: reasoning.join('\n'),
         model: optStr(root.model, 'model'),
         id: optStr(root.id, 'id'),
-        usage: usage === undefined ? null : usageOf(optCount(usage.input_tokens, 'usage.input_tokens'), optCount(usage.output_tokens, 'usage.output_tokens')),
+        // With prompt caching, input_tokens leaves out the cached part; the prompt is all three.
+        usage: usage === undefined ? null : usageOf(cachedInput(usage, optCount(usage.input_tokens, 'usage.input_tokens')), optCount(usage.output_tokens, 'usage.output_tokens')),
         finishReason: optStr(root.stop_reason, 'stop_reason'),
         headers: parseReplyHeaders(headers),
       };

@@ -62,6 +62,7 @@ export const ollamaAdapter: ProviderAdapter = {
         usage: usageOf(optCount(root.prompt_eval_count, 'prompt_eval_count'), optCount(root.eval_count, 'eval_count')),
         finishReason: optStr(root.done_reason, 'done_reason'),
         headers: parseReplyHeaders(headers),
+        createdAt: typeof root.created_at === 'string' && Number.isFinite(Date.parse(root.created_at)) ? Date.parse(root.created_at) : null,
       };
     });
   },

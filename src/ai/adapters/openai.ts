@@ -87,6 +87,7 @@ export const openaiAdapter: ProviderAdapter = {
         usage: usage === undefined ? null : usageOf(optCount(usage.prompt_tokens, 'usage.prompt_tokens'), optCount(usage.completion_tokens, 'usage.completion_tokens'), optCount(usage.total_tokens, 'usage.total_tokens')),
         finishReason: optStr(choice.finish_reason, 'choices[0].finish_reason'),
         headers: parseReplyHeaders(headers),
+        createdAt: typeof root.created === 'number' && Number.isFinite(root.created) ? root.created * 1000 : null,
       };
     });
   },

@@ -17,11 +17,11 @@ const schema = z
  */
 export const answerValidator: ValidatorDefinition<typeof schema> = {
   name: 'answer',
-  summary: 'the reply answers this run’s challenge (code copied, sum computed); an earlier answer is a replay',
+  summary: 'the reply answers this run’s challenge (code copied, sum computed, count list given); an earlier code, even beyond the window, is a replay',
   schema,
   create: (config) => ({
     check(ctx) {
-      const judgement = judgeAnswer(ctx.reply.text, ctx.challenge, ctx.windows.challenges, { maxNumbers: config.max_numbers, maxChars: config.max_chars });
+      const judgement = judgeAnswer(ctx.reply.text, ctx.challenge, ctx.windows.challenges, { maxNumbers: config.max_numbers, maxChars: config.max_chars }, (code) => ctx.windows.seenCode(code));
       if (judgement.verdict === 'right') return pass(judgement.detail);
       return flag(judgement.verdict, judgement.detail);
     },

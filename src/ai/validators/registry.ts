@@ -20,11 +20,13 @@ export type ValidatorName = keyof typeof validatorDefinitions;
 export const VALIDATOR_NAMES = Object.keys(validatorDefinitions) as ValidatorName[];
 
 /**
- * When several validators flag one reply, the run reports the most specific reason: a canned
- * phrase or a replayed answer says more about *how* the reply was faked than a wrong answer does,
- * which every fake also produces. `wrong_answer` is therefore last.
+ * When several validators flag one reply, the run reports the most specific reason. A wrong or
+ * fake model name (`envelope`) comes first: it says the reply is not from the model asked for,
+ * whatever its text. Then a canned phrase, a replayed answer, stored text and timing; a wrong
+ * answer, which every fake also produces, is last. The order is fixed, so a fake that keeps doing
+ * the same thing keeps the same reason.
  */
-export const REASON_PRECEDENCE: readonly FakeAiReason[] = ['template', 'replay', 'duplicate_reply', 'envelope', 'timing', 'wrong_answer'];
+export const REASON_PRECEDENCE: readonly FakeAiReason[] = ['envelope', 'template', 'replay', 'duplicate_reply', 'stream', 'timing', 'wrong_answer'];
 
 type Definitions = typeof validatorDefinitions;
 type SettingsShape = { [K in ValidatorName]: z.ZodPrefault<Definitions[K]['schema']> };

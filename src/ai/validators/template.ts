@@ -39,7 +39,8 @@ export const templateValidator: ValidatorDefinition<typeof schema> = {
         if (named) return flag('template', `the reply names the fake provider "${named[1]}"`);
         const model = squash(ctx.reply.model).replace(/[-_/:.]+/g, ' ');
         const fakeModel = nameWord?.exec(model);
-        if (fakeModel) return flag('template', `the reply says it came from model "${ctx.reply.model.slice(0, 80)}", a fake provider name`);
+        // A fake name in the model field is an envelope fault: the reply says who answered, wrongly.
+        if (fakeModel) return flag('envelope', `the reply says it came from model "${ctx.reply.model.slice(0, 80)}", a fake provider name`);
         return pass('no canned phrase or fake provider name');
       },
     };

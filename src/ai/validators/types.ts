@@ -10,12 +10,33 @@ export interface PastReply {
   readonly code: string;
 }
 
+/** One earlier reply's measurements, for the rules that judge a series (timing growth, frozen usage). */
+export interface ReplySample {
+  readonly latencyMs: number;
+  /** Completion tokens as reported (null: no usage block). */
+  readonly completionTokens: number | null;
+  readonly promptTokens: number | null;
+  /** How many items the challenge asked for. */
+  readonly items: number;
+  /** Characters of the answer text. */
+  readonly textChars: number;
+  /** The reply's own timestamp (epoch ms), when it has one. */
+  readonly createdAt: number | null;
+  /** Epoch ms the reply arrived. */
+  readonly at: number;
+  /** How late the exporter's exchange worker ran during this call; large: starved of CPU, the latency says little about the provider. */
+  readonly loopLagMs?: number;
+}
+
 /** Read-only view of what a provider's earlier validation runs left behind (bounded windows, oldest first). */
 export interface ValidationWindowsView {
   readonly challenges: readonly PastChallenge[];
   readonly replyIds: readonly string[];
   readonly replies: readonly PastReply[];
   readonly latenciesMs: readonly number[];
+  readonly samples: readonly ReplySample[];
+  /** Whether a code was sent in any earlier challenge of this provider (Bloom filter; rare false yes). */
+  seenCode(code: string): boolean;
 }
 
 /** The provider as validators need to know it. */
@@ -36,6 +57,11 @@ export interface ValidationContext {
   readonly reply: NormalizedReply;
   /** Wall time of the generation call, request sent to reply read. */
   readonly latencyMs: number;
+  /** How late the exchange worker's own loop ran during the call (0 when it kept time). */
+  readonly loopLagMs?: number;
+  /** Epoch ms the request was sent and the reply read (for the envelope's timestamp rule). */
+  readonly sentAt: number;
+  readonly receivedAt: number;
   readonly windows: ValidationWindowsView;
 }
 

@@ -41,6 +41,10 @@ export function renderReport(report: LadderReport, terminal: Terminal, secrets: 
   const ok = isValidated(report);
   out.push(`Provider ${report.provider} (${report.style} API, model ${report.model}): ${verdict(terminal, ok, { pass: 'VALIDATED', fail: 'NOT VALIDATED' })}`);
   out.push(`State: ${report.status.status} (${report.status.reason}): ${report.status.message}`);
+  const fake = report.fakeAi;
+  if (fake.window_runs > 0) {
+    out.push(`Fake AI: ${fake.runs_in_window} of the last ${fake.window_runs} validations${fake.flagged ? `; flagged since ${fake.since} (${fake.reason}), ${fake.clean_streak} of ${fake.clear_after} clean runs to clear` : ''}`);
+  }
   if (!report.configured) {
     out.push('', 'No call was made: the provider is not configured.');
     return secrets.redact(`${out.join('\n')}\n`);
@@ -65,7 +69,7 @@ export function renderReport(report: LadderReport, terminal: Terminal, secrets: 
       ).trimEnd());
     }
     out.push('', `Call: latency ${formatMs(run.latencyMs)}, tokens ${formatTokens(run.usage)}, cost ${formatUsd(run.costUsd)}`);
-    if (run.challenge) out.push(`Challenge: code ${run.challenge.code}, ${run.challenge.a} + ${run.challenge.b}`);
+    if (run.challenge) out.push(`Challenge: code ${run.challenge.code}, ${run.challenge.a} + ${run.challenge.b}, count to ${run.challenge.items}`);
     if (run.transcript) {
       const { request, response } = run.transcript;
       out.push('', 'Request:', indent(`${request.method} ${request.url}`), ...Object.entries(request.headers).map(([name, value]) => indent(`${name}: ${value}`)), indent(prettyBody(request.body)));

@@ -1,4 +1,4 @@
-import { contentText, header, randomId } from './common';
+import { contentText, header, randomId, sse } from './common';
 import type { SimErrorKind, SimErrorReply, SimStyle } from './types';
 
 const ERRORS: Record<SimErrorKind, { status: number; type: string; message: (detail: string) => string }> = {
@@ -30,14 +30,14 @@ export const anthropicSimStyle: SimStyle = {
 
   readRequest(body) {
     if (!body || typeof body !== 'object') return 'request body must be a JSON object';
-    const { model, messages, max_tokens, system } = body as { model?: unknown; messages?: unknown; max_tokens?: unknown; system?: unknown };
+    const { model, messages, max_tokens, system, stream } = body as { model?: unknown; messages?: unknown; max_tokens?: unknown; system?: unknown; stream?: unknown };
     if (typeof model !== 'string' || model === '') return 'model: Field required';
     if (typeof max_tokens !== 'number') return 'max_tokens: Field required';
     if (!Array.isArray(messages) || messages.length === 0) return 'messages: Field required';
     const users = messages.filter((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user');
     const user = contentText((users[users.length - 1] as { content?: unknown } | undefined)?.content);
     if (user === '') return 'messages: at least one user message is required';
-    return { model, system: contentText(system), user };
+    return { model, system: contentText(system), user, stream: stream === true };
   },
 
   modelsBody: (models) => ({
@@ -57,8 +57,20 @@ export const anthropicSimStyle: SimStyle = {
       content,
       stop_reason: 'end_turn',
       stop_sequence: null,
-      ...(answer.usage === null ? {} : { usage: { input_tokens: answer.usage.prompt, output_tokens: answer.usage.completion, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } }),
+      ...(answer.usage === null ? {} : { usage: { input_tokens: answer.usage.prompt - (answer.usage.cached ?? 0), output_tokens: answer.usage.completion, cache_creation_input_tokens: 0, cache_read_input_tokens: answer.usage.cached ?? 0 } }),
     };
+  },
+
+  streamChunks(answer, pieces) {
+    const usage = answer.usage ?? { prompt: 0, completion: 0 };
+    return [
+      sse({ type: 'message_start', message: { id: answer.id, type: 'message', role: 'assistant', model: answer.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.prompt, output_tokens: 1 } } }, 'message_start'),
+      sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+      ...pieces.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
+      sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+      sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.completion } }, 'message_delta'),
+      sse({ type: 'message_stop' }, 'message_stop'),
+    ];
   },
 
   error(kind, detail): SimErrorReply {

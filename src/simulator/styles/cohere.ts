@@ -1,4 +1,4 @@
-import { bearerToken, readMessages, uuid } from './common';
+import { bearerToken, readMessages, sse, uuid } from './common';
 import type { SimErrorKind, SimErrorReply, SimStyle } from './types';
 
 const ERRORS: Record<SimErrorKind, { status: number; message: (detail: string) => string }> = {
@@ -38,6 +38,17 @@ export const cohereSimStyle: SimStyle = {
       finish_reason: 'COMPLETE',
       ...(counts === undefined ? {} : { usage: { billed_units: counts, tokens: counts } }),
     };
+  },
+
+  streamChunks(answer, pieces) {
+    const counts = answer.usage === null ? undefined : { input_tokens: answer.usage.prompt, output_tokens: answer.usage.completion };
+    return [
+      sse({ id: answer.id, type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [], citations: [] } } }, 'message-start'),
+      sse({ type: 'content-start', index: 0, delta: { message: { content: { type: 'text', text: '' } } } }, 'content-start'),
+      ...pieces.map((text) => sse({ type: 'content-delta', index: 0, delta: { message: { content: { text } } } }, 'content-delta')),
+      sse({ type: 'content-end', index: 0 }, 'content-end'),
+      sse({ type: 'message-end', delta: { finish_reason: 'COMPLETE', ...(counts === undefined ? {} : { usage: { billed_units: counts, tokens: counts } }) } }, 'message-end'),
+    ];
   },
 
   error(kind, detail): SimErrorReply {

@@ -33,9 +33,9 @@ export function contentText(content: unknown): string {
 }
 
 /** The last user message and the system text from a `messages` array (OpenAI, Cohere, Ollama). */
-export function readMessages(body: unknown): { model: string; system: string; user: string } | string {
+export function readMessages(body: unknown): { model: string; system: string; user: string; stream: boolean } | string {
   if (!body || typeof body !== 'object') return 'request body must be a JSON object';
-  const { model, messages } = body as { model?: unknown; messages?: unknown };
+  const { model, messages, stream } = body as { model?: unknown; messages?: unknown; stream?: unknown };
   if (typeof model !== 'string' || model === '') return 'model is required';
   if (!Array.isArray(messages) || messages.length === 0) return 'messages must be a non-empty array';
   let system = '';
@@ -47,8 +47,13 @@ export function readMessages(body: unknown): { model: string; system: string; us
     else if (role === 'user') user = contentText(content);
   }
   if (user === '') return 'a user message is required';
-  return { model, system, user };
+  return { model, system, user, stream: stream === true };
 }
+
+/** One server-sent event as the wire carries it. */
+export const sse = (data: unknown, event?: string): string => `${event === undefined ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
 /** Epoch seconds, as OpenAI's `created`. */
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+/** Epoch seconds of an answer's clock. */
+export const secondsOf = (ms: number): number => Math.floor(ms / 1000);

@@ -1,4 +1,4 @@
-import { contentText, header, randomId } from './common';
+import { contentText, header, randomId, sse } from './common';
 import type { SimErrorKind, SimErrorReply, SimStyle } from './types';
 
 const ERRORS: Record<SimErrorKind, { status: number; status_text: string; message: (detail: string) => string; reason?: string }> = {
@@ -12,7 +12,7 @@ const ERRORS: Record<SimErrorKind, { status: number; status_text: string; messag
   not_found: { status: 404, status_text: 'NOT_FOUND', message: (detail) => `Requested entity was not found: ${detail}` },
 };
 
-const GENERATE = /^\/v1beta\/models\/([^/:]+):generateContent$/;
+const GENERATE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 function partsText(value: unknown): string {
   const parts = value && typeof value === 'object' ? (value as { parts?: unknown }).parts : undefined;
@@ -27,7 +27,7 @@ export const geminiSimStyle: SimStyle = {
   route(method, path) {
     if (method === 'GET' && path === '/v1beta/models') return { kind: 'models' };
     const match = GENERATE.exec(path);
-    if (method === 'POST' && match) return { kind: 'generation', pathModel: decodeURIComponent(match[1] as string) };
+    if (method === 'POST' && match) return { kind: 'generation', pathModel: decodeURIComponent(match[1] as string), stream: match[2] === 'streamGenerateContent' };
     return undefined;
   },
 
@@ -64,6 +64,14 @@ export const geminiSimStyle: SimStyle = {
       modelVersion: answer.model,
       responseId: answer.id,
     };
+  },
+
+  streamChunks(answer, pieces) {
+    const usage = answer.usage === null ? {} : { usageMetadata: { promptTokenCount: answer.usage.prompt, candidatesTokenCount: answer.usage.completion, totalTokenCount: answer.usage.prompt + answer.usage.completion } };
+    return pieces.map((text, index) => {
+      const last = index === pieces.length - 1;
+      return sse({ candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}) }], ...(last ? usage : {}), modelVersion: answer.model, responseId: answer.id });
+    });
   },
 
   error(kind, detail): SimErrorReply {

@@ -43,7 +43,7 @@ export const ollamaSimStyle: SimStyle = {
     if (!inline && answer.reasoning !== '') message.thinking = answer.reasoning;
     return {
       model: answer.model,
-      created_at: new Date().toISOString(),
+      created_at: new Date(answer.createdMs).toISOString(),
       message,
       done: true,
       done_reason: 'stop',

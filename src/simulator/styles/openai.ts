@@ -1,4 +1,4 @@
-import { bearerToken, nowSeconds, randomId, readMessages } from './common';
+import { bearerToken, randomId, readMessages, secondsOf, sse } from './common';
 import type { SimErrorKind, SimErrorReply, SimStyle } from './types';
 
 const ERRORS: Record<SimErrorKind, { status: number; type: string; code: string | null; message: (detail: string) => string }> = {
@@ -32,14 +32,22 @@ export const openaiSimStyle: SimStyle = {
     const message: Record<string, unknown> = { role: 'assistant', content: inline ? `<think>\n${answer.reasoning}\n</think>\n\n${answer.text}` : answer.text, refusal: null };
     if (!inline && answer.reasoning !== '') message[answer.reasoningField] = answer.reasoning;
     return {
-      id: answer.id,
+      id: answer.selfHosted ? answer.id.replace(/^chatcmpl-/, 'cmpl-') : answer.id,
       object: 'chat.completion',
-      created: nowSeconds(),
+      created: secondsOf(answer.createdMs),
       model: answer.model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: 'stop' }],
-      ...(answer.usage === null ? {} : { usage: { prompt_tokens: answer.usage.prompt, completion_tokens: answer.usage.completion, total_tokens: answer.usage.prompt + answer.usage.completion } }),
-      system_fingerprint: 'fp_sim0001',
+      ...(answer.usage === null ? {} : { usage: { prompt_tokens: answer.usage.prompt, completion_tokens: answer.usage.completion, total_tokens: answer.usage.prompt + answer.usage.completion, prompt_tokens_details: { cached_tokens: answer.usage.cached ?? 0 } } }),
+      // vLLM and Ollama's OpenAI endpoint send none.
+      ...(answer.selfHosted ? {} : { system_fingerprint: 'fp_sim0001' }),
     };
+  },
+
+  streamChunks(answer, pieces) {
+    const head = { id: answer.id, object: 'chat.completion.chunk', created: secondsOf(answer.createdMs), model: answer.model };
+    const chunk = (delta: Record<string, unknown>, finish: string | null): string => sse({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    const usage = answer.usage === null ? [] : [sse({ ...head, choices: [], usage: { prompt_tokens: answer.usage.prompt, completion_tokens: answer.usage.completion, total_tokens: answer.usage.prompt + answer.usage.completion } })];
+    return [chunk({ role: 'assistant', content: '' }, null), ...pieces.map((piece) => chunk({ content: piece }, null)), chunk({}, 'stop'), ...usage, sse('[DONE]')];
   },
 
   error(kind, detail): SimErrorReply {

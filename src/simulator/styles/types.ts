@@ -10,7 +10,12 @@ export interface SimAnswer {
   readonly thinkTags: boolean;
   readonly model: string;
   readonly id: string;
-  readonly usage: { readonly prompt: number; readonly completion: number } | null;
+  /** `cached`: prompt tokens served from the provider's prompt cache (part of `prompt`). */
+  readonly usage: { readonly prompt: number; readonly completion: number; readonly cached?: number } | null;
+  /** The server's clock when it answered (epoch ms; skewed in clock_skew_s). */
+  readonly createdMs: number;
+  /** Answer as a self-hosted server (vLLM): other id prefix, no system_fingerprint. */
+  readonly selfHosted: boolean;
 }
 
 /** A generation request as the provider understood it. */
@@ -18,6 +23,8 @@ export interface SimRequest {
   readonly model: string;
   readonly system: string;
   readonly user: string;
+  /** The client asked for a stream (`stream: true`, or Gemini's streamGenerateContent). */
+  readonly stream?: boolean;
 }
 
 export type SimErrorKind = 'missing_key' | 'bad_key' | 'model_not_found' | 'rate_limited' | 'server_error' | 'bad_request' | 'not_found';
@@ -33,7 +40,7 @@ export interface SimStyle {
   /** Appended to `/p/<id>` to form the base URL the matching adapter expects. */
   readonly basePath: string;
   /** Which endpoint a method and path (after `/p/<id>`) address; the Gemini path also names the model. */
-  route(method: string, path: string): { kind: 'models' } | { kind: 'generation'; pathModel?: string } | undefined;
+  route(method: string, path: string): { kind: 'models' } | { kind: 'generation'; pathModel?: string; stream?: boolean } | undefined;
   /** The key as this API reads it (a header, or Gemini's `?key=`); undefined when absent. */
   keyOf(headers: IncomingHttpHeaders, url: URL): string | undefined;
   /** Names of headers that carry credentials in this style, for redaction in records. */
@@ -43,6 +50,11 @@ export interface SimStyle {
   readRequest(body: unknown, pathModel: string | undefined): SimRequest | string;
   modelsBody(models: readonly string[]): unknown;
   replyBody(answer: SimAnswer): unknown;
+  /**
+   * The answer as this style streams it: the wire text of each chunk (SSE events), the text split
+   * into `pieces`. Absent: the style does not stream.
+   */
+  streamChunks?(answer: SimAnswer, pieces: readonly string[]): string[];
   error(kind: SimErrorKind, detail: string): SimErrorReply;
   /** Another name the real API reports for the same model (`gpt-4o-2024-08-06`, `gemini-2.0-flash-001`); undefined: it echoes the name. */
   modelVariant(model: string): string | undefined;

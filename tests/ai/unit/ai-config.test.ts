@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CATALOGUE } from '../../../src/ai/catalogue';
 import { resolveProviders } from '../../../src/ai/resolve-providers';
 import { ConfigError } from '../../../src/config/errors';
-import { parseConfig } from '../../../src/config/load';
+import { parseConfig } from '../../../src/modules/config';
 
 const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => parseConfig(yaml, '/etc/amas/exporter.yaml', { env });
 const problems = (yaml: string): string[] => {
@@ -31,7 +31,7 @@ describe('the ai: section', () => {
     expect(providers[0]?.id).toBe('openai');
     expect(providers.at(-1)?.id).toBe('ollama');
     expect(byId.get('nvidia')).toMatchObject({ reasoning: true, maxTokens: 1024 });
-    expect(byId.get('cerebras')).toMatchObject({ maxTokens: 64, rungs: { validation: { intervalMs: 1_800_000 } } });
+    expect(byId.get('cerebras')).toMatchObject({ maxTokens: 128, rungs: { validation: { intervalMs: 1_800_000 } } });
   });
 
   it('overrides catalogue fields, adds a provider of a known style and reads keys from files', () => {

@@ -1,4 +1,4 @@
-import { ADDEND_MAX, ADDEND_MIN, CROCKFORD_ALPHABET, judgeAnswer, newChallenge, normaliseReply } from '../../../src/ai/challenge';
+import { ADDEND_MAX, ADDEND_MIN, CROCKFORD_ALPHABET, ITEMS_MAX, ITEMS_MIN, itemsAfter, judgeAnswer, newChallenge, normaliseReply } from '../../../src/ai/challenge';
 import { challengePrompt, expectedAnswer, parseChallengePrompt, type ChallengeValues } from '../../../src/ai/challenge-text';
 
 const values: ChallengeValues = { code: 'K7QX2M9P', a: 417, b: 288 }; // sum 705
@@ -67,5 +67,23 @@ describe('the judge', () => {
 
   it('normalises markdown and digit groups', () => {
     expect(normaliseReply('**Code:** `ab12` — sum: 1,234!')).toBe('CODE AB12 SUM 1234');
+  });
+});
+
+describe('asked-for answer length', () => {
+  it('alternates short and long lists, so any two runs in a row differ in length by 14 numbers or more', () => {
+    let previous: number | null = null;
+    const seen: number[] = [];
+    for (let run = 0; run < 400; run += 1) {
+      const items: number = newChallenge(previous).items ?? 0;
+      expect(items).toBeGreaterThanOrEqual(ITEMS_MIN);
+      expect(items).toBeLessThanOrEqual(ITEMS_MAX);
+      if (previous !== null) expect(Math.abs(items - previous)).toBeGreaterThanOrEqual(14);
+      seen.push(items);
+      previous = items;
+    }
+    // Random within each half: not a fixed pair of lengths a fake could learn.
+    expect(new Set(seen).size).toBeGreaterThan(10);
+    expect(itemsAfter(null)).toBeGreaterThanOrEqual(ITEMS_MIN);
   });
 });

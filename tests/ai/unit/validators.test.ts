@@ -5,7 +5,7 @@ import { isLocalBaseUrl, largestCluster } from '../../../src/ai/validators/timin
 import type { ValidationContext, ValidationWindowsView } from '../../../src/ai/validators/types';
 
 const challenge: ChallengeValues = { code: 'K7QX2M9P', a: 417, b: 288 };
-const noWindows: ValidationWindowsView = { challenges: [], replyIds: [], replies: [], latenciesMs: [] };
+const noWindows: ValidationWindowsView = { challenges: [], replyIds: [], replies: [], latenciesMs: [], samples: [], seenCode: () => false };
 const reply = (over: Partial<NormalizedReply> = {}): NormalizedReply => ({
   text: expectedAnswer(challenge),
   reasoning: '',
@@ -23,6 +23,8 @@ const ctx = (over: Partial<ValidationContext> = {}, replyOver: Partial<Normalize
   maxTokens: 64,
   reply: reply(replyOver),
   latencyMs: 850,
+  sentAt: Date.now() - 850,
+  receivedAt: Date.now(),
   windows: noWindows,
   ...over,
 });
@@ -42,7 +44,8 @@ describe('validators', () => {
       expect(check('template', ctx({}, { text }))).toMatchObject({ ok: false, reason: 'template' });
     });
     it('flags a fake provider name in the model field, and takes extra phrases from config', () => {
-      expect(check('template', ctx({}, { model: 'mock-fallback' }))).toMatchObject({ ok: false, reason: 'template' });
+      // A fake name in the model field says who answered, wrongly: an envelope fault.
+      expect(check('template', ctx({}, { model: 'mock-fallback' }))).toMatchObject({ ok: false, reason: 'envelope' });
       expect(check('template', ctx({}, { text: 'K7QX2M9P 705 -- served by CannedBot' }), { extra_phrases: ['cannedbot'] })).toMatchObject({ ok: false });
       expect(check('template', ctx({}, { model: 'gpt-4o-mini' }))).toMatchObject({ ok: true });
     });
@@ -81,6 +84,18 @@ describe('validators', () => {
       expect(check('timing', local)).toMatchObject({ ok: true });
       expect(check('timing', local, { floor_applies_to_local: true })).toMatchObject({ ok: false });
     });
+    it('leaves replies measured while the exporter was starved of CPU out of the series rules', () => {
+      const sample = (latencyMs: number, loopLagMs = 0) => ({ latencyMs, completionTokens: null, promptTokens: null, items: 0, textChars: 10, createdAt: null, at: 0, ...(loopLagMs ? { loopLagMs } : {}) });
+      const flat = [1500, 1501, 1502, 1500, 1501];
+      const kept = { ...noWindows, latenciesMs: flat, samples: flat.map((ms) => sample(ms)) };
+      expect(check('timing', ctx({ windows: kept, latencyMs: 1501 }))).toMatchObject({ ok: false, reason: 'timing' });
+      // The same latencies, bunched by a starved exporter: no evidence about the provider.
+      const starved = { ...noWindows, latenciesMs: flat, samples: flat.map((ms) => sample(ms, 120)) };
+      expect(check('timing', ctx({ windows: starved, latencyMs: 1501 }))).toMatchObject({ ok: true });
+      // A starved current run is not judged by the series rules either, but the floor still holds.
+      expect(check('timing', ctx({ windows: kept, latencyMs: 1501, loopLagMs: 300 }))).toMatchObject({ ok: true, detail: expect.stringMatching(/CPU starvation/) });
+      expect(check('timing', ctx({ windows: kept, latencyMs: 4, loopLagMs: 300 }))).toMatchObject({ ok: false, reason: 'timing' });
+    });
     it('flags a run of identical latencies, allowing one outlier by default', () => {
       const windows = { ...noWindows, latenciesMs: [1500, 1501, 1502, 1900, 1500] };
       expect(check('timing', ctx({ windows, latencyMs: 1501 }))).toMatchObject({ ok: false, reason: 'timing' });
@@ -100,8 +115,11 @@ describe('validators', () => {
   });
 
   it('reports the most specific reason when several validators flag one reply', () => {
-    const canned = ctx({ latencyMs: 2 }, { text: 'All checks passed.', usage: null });
+    const canned = ctx({ latencyMs: 2 }, { text: 'All checks passed.' });
     expect(createValidatorSet(defaults).run(canned).flagged?.reason).toBe('template');
+    // A wrong model name outranks template text: the reply is not from the model asked for.
+    const wrongModel = ctx({ latencyMs: 2 }, { text: 'All checks passed.', model: 'AI System' });
+    expect(createValidatorSet(defaults).run(wrongModel).flagged?.reason).toBe('envelope');
     expect(REASON_PRECEDENCE.at(-1)).toBe('wrong_answer');
   });
 

@@ -1,0 +1,70 @@
+import { exchange } from '../../src/lib/http-exchange';
+import type { ValidationRun } from '../../src/ai/run-history';
+import type { SimProviderSpec } from '../../src/simulator/types';
+import { aiSection, envFor, inBatches, keyFor, moduleHarness, simSpec, withSimulator } from './helpers/ai-harness';
+
+/** Blocks this thread, as a long garbage collection or a module compiled on first use does. */
+const stallFor = (ms: number): void => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy on purpose
+  }
+};
+
+describe('simulated providers keep their own clock while the test loop stalls', () => {
+  it('a reply due during a stall of this thread arrives on time (the simulator has its own thread)', async () => {
+    const spec = simSpec('steady', 'openai', 'honest', 'gpt-sim', { latency_ms: [20, 40], per_token_ms: 0 });
+    await withSimulator([spec], async (sim) => {
+      const pending = exchange({
+        url: `${sim.baseUrl('steady')}/chat/completions`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${keyFor('steady')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-sim', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 20 }),
+        timeoutMs: 30_000,
+        maxBodyBytes: 1_048_576,
+      });
+      stallFor(2_000);
+      const result = await pending;
+      expect(result.ok).toBe(true);
+      // Measured on the exchange worker's clock: tens of ms, not the 2 s this thread was blocked.
+      expect(result.timings.totalMs).toBeLessThan(1_000);
+    });
+  });
+
+  it('never flags honest providers, and still flags a fixed delay, while this thread stalls again and again', async () => {
+    const honest = { latency_ms: [60, 400] as [number, number] };
+    const specs: SimProviderSpec[] = [
+      simSpec('think_tags_openai', 'openai', 'reasoning', 'openai-sim-thinker', { ...honest, think_tags: true }),
+      simSpec('honest_anthropic', 'anthropic', 'honest', 'claude-sim', honest),
+      simSpec('honest_gemini', 'gemini', 'honest', 'gemini-sim', honest),
+      simSpec('constant_latency_openai', 'openai', 'constant_latency', 'gpt-sim', { ...honest, delay_ms: 100, jitter_ms: 8 }),
+    ];
+    await withSimulator(specs, async (sim) => {
+      const h = await moduleHarness(aiSection(sim, specs, { providers: { think_tags_openai: { reasoning: true } } }), envFor(specs));
+      // 400 ms stalls with 100 ms between them: an in-process simulator would deliver every reply at a stall's end.
+      const staller = setInterval(() => stallFor(400), 100);
+      let all: ValidationRun[][];
+      try {
+        all = await inBatches(specs.length, specs.length, async (index) => {
+          const runs: ValidationRun[] = [];
+          for (let run = 0; run < 14; run += 1) {
+            const report = await h.module.runLadderOnce((specs[index] as SimProviderSpec).id);
+            if (report?.validation) runs.push(report.validation);
+          }
+          return runs;
+        });
+      } finally {
+        clearInterval(staller);
+      }
+      const kinds = (runs: readonly ValidationRun[]): string[] => runs.map((run) => `${run.result.result}${'reason' in run.result ? `/${run.result.reason}: ${run.result.detail}` : ''}`);
+      for (const index of [0, 1, 2]) {
+        const bad = kinds(all[index] ?? []).filter((kind) => kind !== 'validated');
+        expect({ provider: specs[index]?.id, bad }).toEqual({ provider: specs[index]?.id, bad: [] });
+      }
+      // The flat-latency rule needs 8 replies; from then on every run of the fake is flagged.
+      const fake = kinds((all[3] ?? []).slice(7));
+      expect(fake.filter((kind) => !kind.startsWith('fake_ai_detected/timing'))).toEqual([]);
+      expect(fake).toHaveLength(7);
+    });
+  }, 120_000);
+});
