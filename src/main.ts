@@ -1,7 +1,17 @@
 #!/usr/bin/env node
+import { EXIT } from './cli/exit-codes';
 import { commands } from './cli/registry';
-import { parseArgs } from './cli/parse-args';
-import type { CommandIo } from './cli/types';
+import { flagHelp, parseCommandLine } from './cli/parse-args';
+import type { Command, CommandIo } from './cli/types';
+import { VERSION } from './runtime/version';
+
+// A reader that closes the pipe early (`export-audit-logs | head`) has what it wanted: stop quietly
+// with 0, as `cat` does, instead of failing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.stderr.write('amas-exporter: the output was closed by its reader; stopped early\n');
+  process.exit(EXIT.ok);
+});
 
 const io: CommandIo = {
   stdout: (text) => process.stdout.write(text),
@@ -9,26 +19,42 @@ const io: CommandIo = {
 };
 
 function usage(): string {
-  const lines = commands.map((command) => `  ${command.name.padEnd(22)}${command.summary}`);
-  return `Usage: amas-exporter <command> [flags]\n\nCommands:\n${lines.join('\n')}\n\nEvery command takes --config PATH (default: $AMAS_EXPORTER_CONFIG or config/exporter.yaml).\nRun 'amas-exporter <command> --help' for a command's flags and exit codes.\n`;
+  // Wide enough for the longest name, so a name never runs into its summary.
+  const width = Math.max(...commands.map((command) => command.name.length)) + 2;
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`);
+  return [
+    'Usage: amas-exporter <command> [flags]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'With no arguments at all, amas-exporter runs `serve` on the default config.',
+    'Every command takes --config PATH (default: $AMAS_EXPORTER_CONFIG or config/exporter.yaml), --help and --version.',
+    "Run 'amas-exporter <command> --help' for a command's flags and exit codes.",
+    'Exit codes: 0 ok, 1 a check failed, 2 the config cannot be used, 64 wrong command line.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return `${command.usage}\n\n${command.summary}\n\n${flagHelp(command)}\n${command.help ? `\n${command.help}\n` : ''}`;
 }
 
 async function main(): Promise<number> {
-  const { command: name, args } = parseArgs(process.argv.slice(2), process.env);
-  if (name === 'help' || (!name && args.flags.help)) {
-    io.stdout(usage());
-    return 0;
+  const line = parseCommandLine(process.argv.slice(2), process.env, commands);
+  switch (line.kind) {
+    case 'help':
+      io.stdout(line.command ? commandHelp(line.command) : usage());
+      return EXIT.ok;
+    case 'version':
+      io.stdout(`amas-exporter ${VERSION}\n`);
+      return EXIT.ok;
+    case 'usage':
+      io.stderr(line.command ? `amas-exporter ${line.message}\n` : `amas-exporter: ${line.message}\n\n${usage()}`);
+      return EXIT.usage;
+    case 'run':
+      return line.command.run(line.args, io);
   }
-  const command = commands.find((candidate) => candidate.name === (name ?? 'serve'));
-  if (!command) {
-    io.stderr(`amas-exporter: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
-    return 64;
-  }
-  if (args.flags.help) {
-    io.stdout(`${command.usage}\n\n${command.summary}\n${command.help ? `\n${command.help}\n` : ''}`);
-    return 0;
-  }
-  return command.run(args, io);
 }
 
 main().then(

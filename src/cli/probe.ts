@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../probes/types';
-import { EXIT_USAGE, withRuntime } from './lib/runtime';
+import { EXIT } from './exit-codes';
+import { withRuntime } from './lib/runtime';
 import { formatMs, formatTable } from './lib/table';
 import { detectTerminal, verdict } from './lib/terminal';
 import type { Command } from './types';
@@ -33,13 +34,13 @@ export const probeCommand: Command = {
   name: 'probe',
   summary: 'Run every probe of the config once now and print the results (for CI and init containers).',
   usage: 'amas-exporter probe --once [--config PATH] [--only NAME[,NAME...]] [--json] [--verbose]',
+  flags: [
+    { name: 'once', takesValue: false, description: 'required: run each probe one time, print a table and exit' },
+    { name: 'only', takesValue: true, description: 'run only these probes (comma-separated names)' },
+    { name: 'json', takesValue: false, description: 'print the results as a JSON array instead of a table' },
+    { name: 'verbose', takesValue: false, description: "write the exporter's debug log lines to stderr" },
+  ],
   help: [
-    'Flags:',
-    '  --once        required: run each probe one time, print a table and exit',
-    '  --only NAMES  run only these probes (comma-separated names)',
-    '  --json        print the results as a JSON array instead of a table',
-    '  --verbose     write the exporter\'s debug log lines to stderr',
-    '',
     'Probes are built and run by the same code as in `serve` (the modules of the config, each',
     'probe with its own timeout, at most scheduler.max_concurrent at once), AI provider ladders included.',
     '',
@@ -49,7 +50,7 @@ export const probeCommand: Command = {
   async run(args, io) {
     if (args.flags.once !== true) {
       io.stderr('amas-exporter probe: pass --once (the exporter probes continuously with `serve`)\n');
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     return withRuntime(args, io, async (runtime) => {
       const only = selected(args.flags.only);
@@ -57,7 +58,7 @@ export const probeCommand: Command = {
       const unknown = only ? [...only].filter((name) => !tasks.some((task) => task.name === name)) : [];
       if (unknown.length > 0) {
         io.stderr(`amas-exporter probe: not configured: ${unknown.join(', ')}\n`);
-        return EXIT_USAGE;
+        return EXIT.usage;
       }
       const rows = (await runtime.runOnce(tasks)).map(toRow);
       const failed = rows.filter((row) => !row.ok).length;
@@ -72,7 +73,7 @@ export const probeCommand: Command = {
         io.stdout(runtime.secrets.redact(table));
         io.stdout(`\n${rows.length} probe${rows.length === 1 ? '' : 's'}: ${rows.length - failed} passed, ${failed} failed\n`);
       }
-      return failed > 0 ? 1 : 0;
+      return failed > 0 ? EXIT.checkFailed : EXIT.ok;
     });
   },
 };

@@ -3,7 +3,11 @@ export const REDACTED = '[REDACTED]';
 /** Shorter values are not tracked: redacting "on" or "1" everywhere would garble every line. */
 const MIN_SECRET_LENGTH = 4;
 
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/\s]+)@/gi;
+/**
+ * `scheme://user:password@`: the password runs to the LAST `@` of the word, so a password holding
+ * `@`, `/` or `:` (written unencoded) is removed whole; over-redacting a path is the safe mistake.
+ */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"'<>]*:)([^\s"'<>]*)@/gi;
 const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 const KEY_PARAM = /\b((?:api[_-]?key|key|token|access_token|password|secret)=)[^&\s"']+/gi;
 

@@ -21,8 +21,10 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return best.format;
 }
 
-const escapeHelp = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const escapeLabel = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const NEEDS_HELP_ESCAPE = /[\\\n]/;
+const NEEDS_LABEL_ESCAPE = /[\\\n"]/;
+const escapeHelp = (text: string): string => (NEEDS_HELP_ESCAPE.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : text);
+const escapeLabel = (text: string): string => (NEEDS_LABEL_ESCAPE.test(text) ? text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : text);
 
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
@@ -32,31 +34,51 @@ function formatValue(value: number): string {
 }
 
 function formatLabels(labels: Record<string, string | number | undefined>): string {
-  const parts = Object.entries(labels)
-    .filter(([, value]) => value !== undefined)
+  let text = '';
+  for (const key in labels) {
+    const value = labels[key];
+    if (value === undefined) continue;
     // prom-client writes the last bucket as le: '+Inf', which Number() reads as NaN.
-    .map(([key, value]) => `${key}="${escapeLabel(key === 'le' ? formatValue(value === '+Inf' ? Infinity : Number(value)) : String(value))}"`);
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
+    const shown = key === 'le' ? formatValue(value === '+Inf' ? Infinity : Number(value)) : escapeLabel(String(value));
+    text += `${text ? ',' : ''}${key}="${shown}"`;
+  }
+  return text ? `{${text}}` : '';
 }
 
-function familyLines(metric: MetricObject & { values: MetricValue<string>[] }, format: ExpositionFormat): string[] {
+type Family = MetricObject & { values: MetricValue<string>[] };
+
+function familyText(metric: Family, format: ExpositionFormat): string {
   const isOpenMetricsCounter = format === 'openmetrics' && String(metric.type) === 'counter';
   const family = isOpenMetricsCounter ? metric.name.replace(/_total$/, '') : metric.name;
-  const lines = [`# HELP ${family} ${escapeHelp(metric.help)}`, `# TYPE ${family} ${metric.type}`];
+  const sampleName = isOpenMetricsCounter ? `${family}_total` : metric.name;
+  let text = `# HELP ${family} ${escapeHelp(metric.help)}\n# TYPE ${family} ${metric.type}\n`;
   for (const sample of metric.values) {
-    const name = (sample as { metricName?: string }).metricName ?? (isOpenMetricsCounter ? `${family}_total` : metric.name);
-    lines.push(`${name}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
+    text += `${(sample as { metricName?: string }).metricName ?? sampleName}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`;
   }
-  return lines;
+  return text;
+}
+
+/** The end of an exposition: OpenMetrics requires `# EOF`, the Prometheus text format has none. */
+export const expositionEnd = (format: ExpositionFormat): string => (format === 'openmetrics' ? '# EOF\n' : '');
+
+/**
+ * One registry's families in each of the given formats, from one collection: the values are read
+ * once and formatted as many times as there are formats. Families keep their registration order.
+ */
+export async function registryTexts(registry: Registry, formats: readonly ExpositionFormat[]): Promise<Record<ExpositionFormat, string>> {
+  const families = (await registry.getMetricsAsJSON()) as Family[];
+  const texts = { prometheus: '', openmetrics: '' };
+  for (const format of formats) {
+    let text = '';
+    for (const metric of families) text += familyText(metric, format);
+    texts[format] = text;
+  }
+  return texts;
 }
 
 /** Serialises the registries in the given format; families keep their registration order. */
 export async function exposition(registries: readonly Registry[], format: ExpositionFormat): Promise<string> {
-  const lines: string[] = [];
-  for (const registry of registries) {
-    for (const metric of await registry.getMetricsAsJSON()) {
-      lines.push(...familyLines(metric as MetricObject & { values: MetricValue<string>[] }, format));
-    }
-  }
-  return format === 'openmetrics' ? `${lines.join('\n')}\n# EOF\n` : `${lines.join('\n')}\n`;
+  let text = '';
+  for (const registry of registries) text += (await registryTexts(registry, [format]))[format];
+  return text + expositionEnd(format);
 }

@@ -1,14 +1,18 @@
-import neo4j, { type Driver } from 'neo4j-driver';
+import type * as Neo4j from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
 import { probeSchema } from '../config/fields';
 import { raceWithSignal } from '../lib/abort';
 import { classifyError, describeError } from './classify-error';
+import { withoutUserName } from './target-text';
 import { failure, success, type ProbeDefinition } from './types';
 
 const schema = probeSchema(
   'neo4j',
   {
-    uri: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, { message: 'expected a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI' }),
+    uri: z
+      .union([z.literal(''), z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, { message: 'expected a bolt://, bolt+s://, neo4j:// or neo4j+s:// URI' })])
+      .describe('Empty: Neo4j is not configured and not probed (the default config reads ${NEO4J_URI:-}).'),
     username: z.string().default('neo4j'),
     password: z.string().default('').describe('Use ${NEO4J_PASSWORD} or password_file; never write it in the file.'),
     database: z.string().optional().describe('Database for RETURN 1; the server default when unset.'),
@@ -16,16 +20,21 @@ const schema = probeSchema(
   { interval: '30s', timeout: '5s', service: 'neo4j' },
 );
 
+/** neo4j-driver (and the rxjs it brings) is loaded on the first run, not at start (see postgres.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadNeo4j = (): typeof Neo4j => require('neo4j-driver') as typeof Neo4j;
+
 /**
  * Bolt handshake and `RETURN 1`, as AMAS's own /api/v1/health does. The driver is built once
  * and reused, so a run measures the server, not driver start-up. Down: handshake, auth or query error.
  */
-export const neo4jProbe = {
+const definition = {
   type: 'neo4j',
   schema,
   create(config) {
     let driver: Driver | undefined;
     const getDriver = (): Driver => {
+      const neo4j = loadNeo4j();
       driver ??= neo4j.driver(config.uri, neo4j.auth.basic(config.username, config.password), {
         connectionTimeout: config.timeout,
         connectionAcquisitionTimeout: config.timeout,
@@ -38,7 +47,7 @@ export const neo4jProbe = {
     return {
       async run({ signal }) {
         const current = getDriver();
-        const session = current.session({ defaultAccessMode: neo4j.session.READ, ...(config.database ? { database: config.database } : {}) });
+        const session = current.session({ defaultAccessMode: loadNeo4j().session.READ, ...(config.database ? { database: config.database } : {}) });
         const end = (): void => void session.close().catch(() => undefined);
         // A run cut by its deadline can leave a connection that never answers holding a pool slot
         // for good; the driver is dropped (closing its connections) and the next run builds a new one.
@@ -60,7 +69,7 @@ export const neo4jProbe = {
           if (reason === 'timeout') discard();
           // The driver wraps socket errors in a paragraph of advice; the cause after it is what matters.
           const detail = describeError(error).replace(/ Please ensure .*? Caused by: /, ': ');
-          return failure(reason, `Neo4j check failed: ${detail}`);
+          return failure(reason, withoutUserName(`Neo4j check failed: ${detail}`, config.uri));
         } finally {
           end();
         }
@@ -72,3 +81,6 @@ export const neo4jProbe = {
     };
   },
 } satisfies ProbeDefinition<typeof schema>;
+
+/** Probed only when a URI is set, as AI providers are probed only when their key is. */
+export const neo4jProbe = Object.assign(definition, { configured: (config: { readonly uri: string }): boolean => config.uri !== '' });

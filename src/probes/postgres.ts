@@ -1,17 +1,24 @@
-import { Client } from 'pg';
-import { z } from 'zod';
-import { probeSchema } from '../config/fields';
+import type * as Pg from 'pg';
+import { probeSchema, targetUrl } from '../config/fields';
 import { raceWithSignal } from '../lib/abort';
 import { classifyError, describeError } from './classify-error';
+import { withoutUserName } from './target-text';
 import { failure, success, type Observation, type ProbeDefinition } from './types';
 
 const schema = probeSchema(
   'postgres',
   {
-    url: z.string().min(1).describe('Connection URL, e.g. postgres://user@host:5432/amas; a password belongs in ${ENV} or url_file.'),
+    url: targetUrl({ schemes: ['postgres', 'postgresql'] }).describe('Connection URL, e.g. postgres://user@host:5432/amas; a password belongs in ${ENV} or url_file.'),
   },
   { interval: '15s', timeout: '5s', critical: true, service: 'database' },
 );
+
+/**
+ * pg is loaded on the first run, not at start: a config without a postgres probe never pays its
+ * memory and start-up time. Node's module cache makes every later call free.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadPg = (): typeof Pg => require('pg') as typeof Pg;
 
 const ACTIVE_CONNECTIONS_SQL =
   "SELECT coalesce(datname, '') AS db, count(*)::int AS active FROM pg_stat_activity WHERE state = 'active' AND datname IS NOT NULL GROUP BY datname";
@@ -23,7 +30,7 @@ export const postgresProbe = {
   create(config) {
     return {
       async run({ signal }) {
-        const client = new Client({ connectionString: config.url, connectionTimeoutMillis: config.timeout });
+        const client = new (loadPg().Client)({ connectionString: config.url, connectionTimeoutMillis: config.timeout });
         // pg has no AbortSignal support: ending the client is how a run is cut at its deadline.
         const end = (): void => void client.end().catch(() => undefined);
         try {
@@ -37,7 +44,7 @@ export const postgresProbe = {
           }));
           return success('Database connection successful', observations);
         } catch (error) {
-          return failure(classifyError(error), `Database check failed: ${describeError(error)}`);
+          return failure(classifyError(error), withoutUserName(`Database check failed: ${describeError(error)}`, config.url));
         } finally {
           end();
         }

@@ -1,18 +1,23 @@
-import Redis from 'ioredis';
+import type * as IoRedis from 'ioredis';
 import { z } from 'zod';
-import { probeSchema } from '../config/fields';
+import { probeSchema, targetUrl } from '../config/fields';
 import { raceWithSignal } from '../lib/abort';
 import { classifyError, describeError } from './classify-error';
+import { withoutUserName } from './target-text';
 import { failure, success, type Observation, type ProbeDefinition } from './types';
 
 const schema = probeSchema(
   'redis',
   {
-    url: z.string().min(1).describe('redis:// or rediss:// URL; a password belongs in ${ENV} or url_file.'),
+    url: targetUrl({ schemes: ['redis', 'rediss'] }).describe('redis:// or rediss:// URL; a password belongs in ${ENV} or url_file.'),
     queues: z.array(z.string().min(1)).default([]).describe('List keys whose length is reported as amas_queue_size{queue_name}.'),
   },
   { interval: '15s', timeout: '5s', service: 'redis' },
 );
+
+/** ioredis is loaded on the first run, not at start (see postgres.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadRedis = (): typeof IoRedis => require('ioredis') as typeof IoRedis;
 
 /** Reads `keyspace_hits` and `keyspace_misses` from the INFO stats section. */
 export function hitRatioFromInfo(info: string): number | undefined {
@@ -30,7 +35,7 @@ export const redisProbe = {
   create(config) {
     return {
       async run({ signal }) {
-        const client = new Redis(config.url, {
+        const client = new (loadRedis().Redis)(config.url, {
           lazyConnect: true,
           connectTimeout: config.timeout,
           maxRetriesPerRequest: 0,
@@ -58,7 +63,7 @@ export const redisProbe = {
           return success('Redis answered PING', observations);
         } catch (error) {
           const cause = socketError ?? error;
-          return failure(classifyError(cause), `Redis check failed: ${describeError(cause)}`);
+          return failure(classifyError(cause), withoutUserName(`Redis check failed: ${describeError(cause)}`, config.url));
         } finally {
           end();
         }

@@ -24,6 +24,13 @@ export const probeDefinitions = {
 export type ProbeType = keyof typeof probeDefinitions;
 export type ProbeConfig = { [K in ProbeType]: z.output<(typeof probeDefinitions)[K]['schema']> }[ProbeType];
 
+/** A definition may say when its config asks for nothing to probe (an empty Neo4j URI); such a probe is not scheduled. */
+type Configurable = ProbeDefinition & { readonly configured?: (config: ProbeConfig) => boolean };
+
+export function probeIsConfigured(config: ProbeConfig): boolean {
+  return (probeDefinitions[config.type] as Configurable).configured?.(config) ?? true;
+}
+
 export function createProbe(config: ProbeConfig): Probe {
   const definition = probeDefinitions[config.type] as ProbeDefinition;
   return definition.create(config);

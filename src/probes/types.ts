@@ -19,6 +19,7 @@ export const FAILURE_REASONS = [
   'model_not_found',
   'invalid_reply',
   'too_large',
+  'redirect',
   'assertion',
   'fake_ai',
   'egress',
@@ -36,12 +37,23 @@ export interface Observation {
 /** What a probe run found: success, or a failure with a bounded reason. */
 export type ProbeOutcome =
   | { readonly ok: true; readonly message: string }
-  | { readonly ok: false; readonly reason: FailureReason; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: FailureReason;
+      readonly message: string;
+      /**
+       * Set when the run made no call on purpose (a circuit open): why it was skipped. The probe
+       * still reads as failing under `reason`, but the run is counted as a skip, not a failure.
+       */
+      readonly skipped?: string;
+    };
 
 /** What `Probe.run` returns. Expected failures are values; a throw means a bug. */
 export interface ProbeReport {
   readonly outcome: ProbeOutcome;
   readonly observations: readonly Observation[];
+  /** The run's duration measured off the serving loop (the exchange worker's clock), when the probe has one. */
+  readonly durationSeconds?: number;
 }
 
 /** A finished run as the scheduler records it. */

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../modules/config';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { SecretStore } from '../logging/redact';
 import { createMetrics, type MetricsBundle } from '../metrics/definitions';

@@ -1,11 +1,11 @@
 import { watchFile, unwatchFile, type Stats } from 'node:fs';
 import { ConfigError, type ConfigProblem } from '../config/errors';
-import { loadConfigFile, type LoadedConfig } from '../config/load';
-import type { ExporterConfig } from '../config/schema';
+import { loadConfigFile, type LoadedConfig } from '../modules/config';
+import type { ExporterConfig } from '../modules/config-schema';
 import type { Logger } from '../logging/logger';
 import type { SecretStore } from '../logging/redact';
 import type { MetricGroup, MetricsBundle } from '../metrics/definitions';
-import { exposition, type ExpositionFormat } from '../metrics/exposition';
+import { exposition, registryTexts, type ExpositionFormat } from '../metrics/exposition';
 import { refreshProbeMetrics } from '../metrics/record';
 import type { ExporterModule } from '../modules/types';
 import type { ResultStore } from '../scheduler/result-store';
@@ -26,6 +26,18 @@ export interface ExporterOptions {
 
 export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
+/** Reloads start at most this often; requests in between join the next one (a reload storm is one reload a second). */
+export const RELOAD_MIN_SPACING_MS = 1000;
+/** How long closing the modules may take on shutdown; what hangs longer is left to process exit. */
+const MODULE_CLOSE_BOUND_MS = 2000;
+
+const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** What changed: `config` when a reload put a new config in force (series may have come or gone). */
+export interface Change {
+  readonly config: boolean;
+}
+
 /**
  * The running exporter: the current config, the modules, the scheduler and the result store.
  * Reads (scrapes, /health) never wait for probes; reloads are serialised and atomic: a config that
@@ -41,8 +53,12 @@ export class Exporter {
   readonly startedAt = Date.now();
   private current: LoadedConfig;
   private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true });
+  /** The reload queued behind the one under way; every request until it starts joins it. */
+  private queued: Promise<ReloadResult> | undefined;
+  private lastReloadStart = 0;
   private firstRoundDone = false;
   private stopped = false;
+  private readonly changeListeners: ((change: Change) => void)[] = [];
 
   private constructor(private readonly options: ExporterOptions, loaded: LoadedConfig) {
     this.current = loaded;
@@ -59,6 +75,7 @@ export class Exporter {
       onRunStateChange: (inFlight) => this.bundle.metrics.probesInFlight.set(inFlight),
       redact: (text) => this.secrets.redact(text),
     });
+    this.store.onResult(() => this.changed());
   }
 
   /** Loads the config and starts every module; throws ConfigError when the config is unusable. */
@@ -87,10 +104,24 @@ export class Exporter {
     return this.options.configPath;
   }
 
-  /** Loads the config file again; refuses an invalid one and keeps the current config running. */
+  /**
+   * Loads the config file again; refuses an invalid one and keeps the current config running.
+   * Coalesced and rate-limited: at most one reload runs and one waits; every request made while
+   * one waits joins it (it reads the file when it starts, so it sees the latest write), and reloads
+   * start at least RELOAD_MIN_SPACING_MS apart.
+   */
   reload(): Promise<ReloadResult> {
-    this.reloading = this.reloading.then(() => this.reloadNow());
-    return this.reloading;
+    if (this.queued) return this.queued;
+    const next = this.reloading.then(async () => {
+      const wait = this.lastReloadStart + RELOAD_MIN_SPACING_MS - Date.now();
+      if (wait > 0) await sleepMs(wait);
+      this.queued = undefined;
+      this.lastReloadStart = Date.now();
+      return this.reloadNow();
+    });
+    this.queued = next;
+    this.reloading = next;
+    return next;
   }
 
   private async reloadNow(): Promise<ReloadResult> {
@@ -106,7 +137,7 @@ export class Exporter {
       log.info('config reloaded', { file: this.options.configPath, probes: this.scheduler.names().length });
       return { ok: true };
     } catch (error) {
-      const problems = error instanceof ConfigError ? error.problems : [{ file: this.options.configPath, path: '', message: String(error) }];
+      const problems = error instanceof ConfigError ? error.problems : [{ file: this.options.configPath, path: '', message: this.secrets.redact(error instanceof Error ? error.message : String(error)) }];
       this.markReloaded(false);
       log.error('config reload refused; the previous config keeps running', { problems: problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`) });
       // Put the modules back on the config that is still in force.
@@ -127,15 +158,54 @@ export class Exporter {
     metrics.configReloadSuccessful.set(ok ? 1 : 0);
     metrics.configReloads.inc({ result: ok ? 'success' : 'failure' });
     if (ok) metrics.configReloadTimestamp.set(Date.now() / 1000);
+    this.changed({ config: ok });
   }
 
+  /** Listens for changes reads show (a probe result, a config load); the serving cache re-renders on them. */
+  onChange(listener: (change: Change) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Something reads show changed; anything that updates state outside probe results may call it. */
+  changed(change: Change = { config: false }): void {
+    for (const listener of this.changeListeners) listener(change);
+  }
+
+  /**
+   * Polls the file. The last stat is kept here, not taken from watchFile's `before`: when a file
+   * comes back after being moved away, Node passes the stat from before it left, so a file moved
+   * away and back unchanged looked unchanged and was never read again. A missing file is not a
+   * reload (it would only fail); the file is read again when it reappears.
+   */
   private watch(intervalMs: number): void {
+    let seen: Stats | undefined;
+    let missing = false;
     watchFile(this.options.configPath, { interval: intervalMs, persistent: false }, (now: Stats, before: Stats) => {
-      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) void this.reload();
+      const last = seen ?? before;
+      seen = now;
+      if (now.ino === 0 && now.mtimeMs === 0) {
+        if (!missing) this.logger.warn('config file missing; the current config keeps running until it is back', { component: 'config', file: this.options.configPath });
+        missing = true;
+        return;
+      }
+      if (missing || now.mtimeMs !== last.mtimeMs || now.size !== last.size || now.ino !== last.ino) void this.reload();
+      missing = false;
     });
   }
 
-  /** Serialises the given metric groups; reads memory only. */
+  /**
+   * Runs the modules' beforeScrape hooks and rebuilds the probe families once, then serialises each
+   * group in each format. The serving cache calls it on its render schedule, never per request.
+   */
+  async renderMetrics(groups: readonly MetricGroup[], formats: readonly ExpositionFormat[]): Promise<Record<MetricGroup, Record<ExpositionFormat, string>>> {
+    for (const module of this.modules) module.beforeScrape();
+    refreshProbeMetrics(this.bundle.metrics, this.store);
+    const texts = {} as Record<MetricGroup, Record<ExpositionFormat, string>>;
+    for (const group of groups) texts[group] = await registryTexts(this.bundle.registries[group], formats);
+    return texts;
+  }
+
+  /** Serialises the given metric groups, uncached; reads memory only. */
   async scrape(groups: readonly MetricGroup[], format: ExpositionFormat): Promise<string> {
     for (const module of this.modules) module.beforeScrape();
     refreshProbeMetrics(this.bundle.metrics, this.store);
@@ -161,11 +231,16 @@ export class Exporter {
     return this.stopped;
   }
 
+  /**
+   * Stops scheduling and aborts every run under way (a hung probe does not hold up shutdown), then
+   * closes the modules, waiting at most MODULE_CLOSE_BOUND_MS for them.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     unwatchFile(this.options.configPath);
     await this.scheduler.stop();
-    await Promise.all(this.modules.map((module) => module.close().catch(() => undefined)));
+    const closing = Promise.all(this.modules.map((module) => module.close().catch(() => undefined)));
+    await Promise.race([closing, sleepMs(MODULE_CLOSE_BOUND_MS)]);
   }
 }

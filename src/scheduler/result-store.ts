@@ -6,6 +6,8 @@ export interface ProbeRecord {
   latest: ProbeResult | undefined;
   runs: number;
   readonly failures: Map<FailureReason, number>;
+  /** Runs that made no call on purpose (a circuit open), by why; never counted as failures. */
+  readonly skips: Map<string, number>;
   /** Recent successes and failures, newest last; failures are kept longer. */
   readonly recentSuccesses: ProbeResult[];
   readonly recentFailures: ProbeResult[];
@@ -26,7 +28,7 @@ export class ResultStore {
 
   register(name: string): void {
     if (!this.records.has(name)) {
-      this.records.set(name, { name, latest: undefined, runs: 0, failures: new Map(), recentSuccesses: [], recentFailures: [] });
+      this.records.set(name, { name, latest: undefined, runs: 0, failures: new Map(), skips: new Map(), recentSuccesses: [], recentFailures: [] });
     }
   }
 
@@ -42,7 +44,9 @@ export class ResultStore {
     if (result.outcome.ok) {
       pushBounded(record.recentSuccesses, result, SUCCESS_HISTORY);
     } else {
-      record.failures.set(result.outcome.reason, (record.failures.get(result.outcome.reason) ?? 0) + 1);
+      const skipped = result.outcome.skipped;
+      if (skipped) record.skips.set(skipped, (record.skips.get(skipped) ?? 0) + 1);
+      else record.failures.set(result.outcome.reason, (record.failures.get(result.outcome.reason) ?? 0) + 1);
       pushBounded(record.recentFailures, result, FAILURE_HISTORY);
     }
     for (const listener of this.listeners) listener(result);

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { describeError } from '../probes/classify-error';
 import type { Probe, ProbeReport, ProbeResult } from '../probes/types';
 import type { ResultStore } from './result-store';
+import { setLongTimeout, type LongTimer } from './long-timer';
 import { Semaphore } from './semaphore';
 
 /** A probe with its schedule. Tasks with the same name and fingerprint are the same task across reloads. */
@@ -18,10 +19,23 @@ export interface ScheduledTask {
 
 interface RunningTask {
   readonly task: ScheduledTask;
-  timer: NodeJS.Timeout | undefined;
+  timer: LongTimer | undefined;
   inFlight: Promise<ProbeResult> | undefined;
+  /** Aborts the run under way; stopping a task (removed, changed, shutdown) cuts its run at once. */
+  controller: AbortController | undefined;
   stopped: boolean;
 }
+
+/** The abort reason of a run cut because its task stopped (shutdown, or removed by a reload). */
+export class RunStopped extends Error {
+  constructor() {
+    super('the run was stopped: its probe left the config or the exporter is shutting down');
+    this.name = 'RunStopped';
+  }
+}
+
+/** How long closing one probe may take when it stops; a driver that hangs on close is left behind. */
+const CLOSE_BOUND_MS = 1000;
 
 export interface SchedulerOptions {
   readonly store: ResultStore;
@@ -80,6 +94,11 @@ export class Scheduler {
     return [...this.tasks.keys()];
   }
 
+  /** Runs under way now (the probes_in_flight gauge). */
+  inFlight(): number {
+    return this.running;
+  }
+
   /** Runs a task now (sharing a run already under way) and returns its result. */
   runNow(name: string): Promise<ProbeResult> | undefined {
     const running = this.tasks.get(name);
@@ -94,7 +113,7 @@ export class Scheduler {
   }
 
   private startTask(task: ScheduledTask): void {
-    const running: RunningTask = { task, timer: undefined, inFlight: undefined, stopped: false };
+    const running: RunningTask = { task, timer: undefined, inFlight: undefined, controller: undefined, stopped: false };
     this.tasks.set(task.name, running);
     this.options.store.register(task.name);
     this.schedule(running, firstRunDelay(task.intervalMs, this.jitter, Math.random()));
@@ -102,48 +121,59 @@ export class Scheduler {
 
   private async stopTask(running: RunningTask): Promise<void> {
     running.stopped = true;
-    if (running.timer) clearTimeout(running.timer);
+    running.timer?.cancel();
+    running.controller?.abort(new RunStopped());
+    // The run settles at once (it is raced with its signal); a close that hangs is not awaited forever.
     await running.inFlight?.catch(() => undefined);
-    await running.task.probe.close().catch(() => undefined);
+    await withinMs(running.task.probe.close().catch(() => undefined), CLOSE_BOUND_MS);
   }
 
   private schedule(running: RunningTask, delayMs: number): void {
     if (running.stopped || this.stopping) return;
-    running.timer = setTimeout(() => {
+    // Chained timers: a delay of 2^31 ms or more would otherwise fire after 1 ms.
+    running.timer = setLongTimeout(() => {
       const started = Date.now();
       void this.execute(running).finally(() => {
         this.schedule(running, nextRunDelay(running.task.intervalMs, this.jitter, Date.now() - started, Math.random()));
       });
     }, delayMs);
-    running.timer.unref();
   }
 
   private execute(running: RunningTask): Promise<ProbeResult> {
-    running.inFlight ??= this.runOnce(running.task).finally(() => {
+    running.inFlight ??= this.runOnce(running).finally(() => {
       running.inFlight = undefined;
+      running.controller = undefined;
     });
     return running.inFlight;
   }
 
-  private async runOnce(task: ScheduledTask): Promise<ProbeResult> {
+  private async runOnce(running: RunningTask): Promise<ProbeResult> {
+    const { task } = running;
     const release = await this.semaphore.acquire();
     this.running += 1;
     this.options.onRunStateChange?.(this.running);
     const correlationId = randomUUID();
     const logger = this.options.logger.child({ component: 'scheduler', probe: task.name, correlation_id: correlationId });
     const controller = new AbortController();
+    running.controller = controller;
+    if (running.stopped) controller.abort(new RunStopped());
     const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(task.timeoutMs)), task.timeoutMs);
     const startedAt = Date.now();
     const started = performance.now();
     let report: ProbeReport;
     try {
+      // A run that waited for a slot while its task stopped never starts.
+      if (controller.signal.aborted) throw controller.signal.reason;
       report = await raceWithSignal(task.probe.run({ signal: controller.signal, logger }), controller.signal);
     } catch (error) {
+      const cut = error instanceof DeadlineExceeded || error instanceof RunStopped;
       report =
         error instanceof DeadlineExceeded
           ? { outcome: { ok: false, reason: 'timeout', message: `No result within the ${task.timeoutMs}ms timeout` }, observations: [] }
-          : { outcome: { ok: false, reason: 'internal', message: `Probe raised an error: ${describeError(error)}` }, observations: [] };
-      if (!(error instanceof DeadlineExceeded)) logger.error('probe raised an error', { error: describeError(error) });
+          : error instanceof RunStopped
+            ? { outcome: { ok: false, reason: 'timeout', message: `Cut before its result: ${error.message}` }, observations: [] }
+            : { outcome: { ok: false, reason: 'internal', message: `Probe raised an error: ${describeError(error)}` }, observations: [] };
+      if (!cut) logger.error('probe raised an error', { error: describeError(error) });
     } finally {
       clearTimeout(deadline);
       release();
@@ -151,8 +181,9 @@ export class Scheduler {
       this.options.onRunStateChange?.(this.running);
     }
     const outcome = { ...report.outcome, message: this.options.redact(report.outcome.message) };
-    const result: ProbeResult = { ...report, outcome, probe: task.name, correlationId, startedAt, durationSeconds: (performance.now() - started) / 1000 };
+    const result: ProbeResult = { ...report, outcome, probe: task.name, correlationId, startedAt, durationSeconds: report.durationSeconds ?? (performance.now() - started) / 1000 };
     if (result.outcome.ok) logger.debug('probe succeeded', { duration_seconds: result.durationSeconds });
+    else if (result.outcome.skipped) logger.info('probe skipped', { skipped: result.outcome.skipped, reason: result.outcome.reason, detail: result.outcome.message });
     else logger.warn('probe failed', { reason: result.outcome.reason, detail: result.outcome.message, duration_seconds: result.durationSeconds });
     if (!isSuperseded(this.tasks.get(task.name), task)) this.options.store.record(result);
     return result;
@@ -176,6 +207,18 @@ export function firstRunDelay(intervalMs: number, jitter: number, random: number
 export function nextRunDelay(intervalMs: number, jitter: number, elapsedMs: number, random: number): number {
   const offset = (random * 2 - 1) * jitter * intervalMs;
   return Math.max(0, intervalMs + offset - elapsedMs);
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** A result from a task that was replaced or removed while it ran must not overwrite its successor's. */

@@ -12,6 +12,8 @@ export interface AdminGuardOptions {
   /** Called for every refused request, with the client's address (for the log, never a label). */
   readonly onRefused: (reason: AdminRefusal, client: string) => void;
   readonly now?: () => number;
+  /** Waits before a refusal is answered (the back-off); a real timer unless a test watches it. */
+  readonly delay?: (ms: number) => Promise<void>;
 }
 
 interface ClientRecord {
@@ -21,6 +23,11 @@ interface ClientRecord {
 
 /** Distinct clients remembered at once; the oldest is forgotten first, so memory stays bounded. */
 const MAX_CLIENTS = 10_000;
+/** Back-off of the first delayed refusal; each further failure doubles it up to MAX_DELAY_MS. */
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 5000;
+/** Refusals waiting out their delay at once; beyond this a wrong token is answered 429 at once. */
+const MAX_DELAYED = 32;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -41,13 +48,23 @@ export function bearerToken(request: Request): string | undefined {
   return match?.[1];
 }
 
+/** How long the refusal of a client's `failures`-th failure within the window is held back. */
+export function backoffMs(failures: number, maxFailures: number): number {
+  if (failures <= maxFailures) return 0;
+  return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(16, failures - maxFailures - 1));
+}
+
 /**
- * Bearer-token check with per-client rate limiting. A client (by socket address: the exporter
- * sits in AMAS's pod, so forwarded-for headers are not trusted) that fails `maxFailures` times
- * within the window is refused with 429, even with the right token, until the window ends.
+ * Bearer-token check with a back-off on failures. The token is checked first, always: a request
+ * with the right token is let through whatever happened before, so no other process in the pod
+ * (all of them are 127.0.0.1) can lock the operator out by guessing. A client (by socket address;
+ * forwarded-for headers are not trusted) that fails more than `maxFailures` times within the window
+ * has each further refusal delayed, doubling up to 5 s; with too many refusals already waiting, a
+ * wrong token is answered 429 at once.
  */
 export class AdminGuard {
   private readonly clients = new Map<string, ClientRecord>();
+  private delayed = 0;
 
   constructor(private readonly options: AdminGuardOptions) {}
 
@@ -56,48 +73,54 @@ export class AdminGuard {
     return this.options.token() !== '';
   }
 
-  /** Express middleware: calls next() when the request carries the token, else answers 401 or 429. */
+  /** Express middleware: calls next() when the request carries the token, else answers 401 (or 429). */
   readonly middleware: RequestHandler = (request: Request, response: Response, next: NextFunction) => {
-    const client = request.socket.remoteAddress ?? 'unknown';
-    const now = (this.options.now ?? Date.now)();
-    const { maxFailures, windowMs } = this.options.limits();
-    const record = this.current(client, now, windowMs);
-    if (record && record.failures >= maxFailures) {
-      this.options.onRefused('rate_limited', client);
-      response.set('Retry-After', String(Math.max(1, Math.ceil((record.windowStart + windowMs - now) / 1000))));
-      response.status(429).json({ error: 'too many failed authentications; try again later' });
-      return;
-    }
     const presented = bearerToken(request);
     if (tokenMatches(presented, this.options.token())) {
       next();
       return;
     }
-    this.fail(client, now, windowMs);
-    this.options.onRefused(presented === undefined ? 'missing_token' : 'wrong_token', client);
-    response.set('WWW-Authenticate', 'Bearer realm="amas-exporter admin"');
-    response.status(401).json({ error: 'a valid admin bearer token is required' });
-  };
-
-  private current(client: string, now: number, windowMs: number): ClientRecord | undefined {
-    const record = this.clients.get(client);
-    if (record && now - record.windowStart >= windowMs) {
-      this.clients.delete(client);
-      return undefined;
-    }
-    return record;
-  }
-
-  private fail(client: string, now: number, windowMs: number): void {
-    const record = this.current(client, now, windowMs);
-    if (record) {
-      record.failures += 1;
+    const client = request.socket.remoteAddress ?? 'unknown';
+    const now = (this.options.now ?? Date.now)();
+    const { maxFailures, windowMs } = this.options.limits();
+    const failures = this.fail(client, now, windowMs);
+    const waitMs = backoffMs(failures, maxFailures);
+    if (waitMs > 0 && this.delayed >= MAX_DELAYED) {
+      this.options.onRefused('rate_limited', client);
+      response.set('Retry-After', String(Math.ceil(waitMs / 1000)));
+      response.status(429).json({ error: 'too many failed authentications under way; try again later' });
       return;
     }
+    this.options.onRefused(presented === undefined ? 'missing_token' : 'wrong_token', client);
+    const answer = (): void => {
+      response.set('WWW-Authenticate', 'Bearer realm="amas-exporter admin"');
+      response.status(401).json({ error: 'a valid admin bearer token is required' });
+    };
+    if (waitMs === 0) {
+      answer();
+      return;
+    }
+    this.delayed += 1;
+    const wait = this.options.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+    void wait(waitMs).finally(() => {
+      this.delayed -= 1;
+      if (!response.writableEnded && !response.destroyed) answer();
+    });
+  };
+
+  /** Counts a failure and returns the client's failures within the current window. */
+  private fail(client: string, now: number, windowMs: number): number {
+    const record = this.clients.get(client);
+    if (record && now - record.windowStart < windowMs) {
+      record.failures += 1;
+      return record.failures;
+    }
+    this.clients.delete(client);
     if (this.clients.size >= MAX_CLIENTS) {
       const oldest = this.clients.keys().next().value;
       if (oldest !== undefined) this.clients.delete(oldest);
     }
     this.clients.set(client, { failures: 1, windowStart: now });
+    return 1;
   }
 }

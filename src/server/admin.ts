@@ -1,8 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Exporter } from '../runtime/exporter';
 import { AdminGuard } from './admin-auth';
+import { redactDeep } from './admin-redact';
 import { refreshProviders } from './admin-providers';
-import { debugProbe, debugProbeList } from './debug-probes';
+import { debugProbeHandlers } from './debug-probes';
 
 /** Provider ids as the config names them; anything else in the request is refused before any lookup. */
 const PROVIDER_ID = /^[A-Za-z0-9_.:-]{1,63}$/;
@@ -17,8 +18,8 @@ function providerParam(request: Request): string | undefined | { invalid: true }
 /**
  * The admin API: POST /admin/refresh-provider-health, GET /debug/probes[/<name>] and the token on
  * POST /-/reload. Without a configured token the admin routes fall through to the 404 handler, as if
- * they did not exist, and /-/reload stays open (it only re-reads the file the exporter already
- * trusts). With a token, all of them need it. The token is read per request, so a reload that sets,
+ * they did not exist, and /-/reload answers 403 unless `admin.http_reload` turns it on (Prometheus'
+ * lifecycle convention). With a token, all of them need it. The token is read per request, so a reload that sets,
  * changes or clears it takes effect at once. No route takes an address to call: a refresh names a
  * configured provider, never a URL.
  */
@@ -46,9 +47,10 @@ export function mountAdmin(app: Express, exporter: Exporter): AdminGuard {
     }
     remember(request, response, () => guard.middleware(request, response, next));
   };
-  const tokenIfConfigured = (request: Request, response: Response, next: NextFunction): void => {
+  const reloadAllowed = (request: Request, response: Response, next: NextFunction): void => {
     if (guard.enabled) adminOnly(request, response, next);
-    else next();
+    else if (exporter.config.admin.http_reload) next();
+    else response.status(403).json({ error: 'the reload endpoint is off: set admin.http_reload: true or an admin token (SIGHUP and file changes reload anyway)' });
   };
   const parseJson = express.json({ limit: '4kb', strict: true });
   // A malformed body is the client's mistake (400), not the server's (the app's error handler says 500).
@@ -59,10 +61,11 @@ export function mountAdmin(app: Express, exporter: Exporter): AdminGuard {
     });
   };
 
-  app.post('/-/reload', tokenIfConfigured, async (_request, response) => {
+  // Reloads are coalesced and rate-limited by the exporter, so a storm of requests is one reload a second.
+  app.post('/-/reload', reloadAllowed, async (_request, response) => {
     const result = await exporter.reload();
     if (result.ok) response.json({ status: 'reloaded' });
-    else response.status(400).json({ status: 'refused', problems: result.problems });
+    else response.status(400).json({ status: 'refused', problems: redactDeep(exporter.secrets, result.problems) });
   });
 
   app.post('/admin/refresh-provider-health', adminOnly, body, async (request, response) => {
@@ -76,14 +79,9 @@ export function mountAdmin(app: Express, exporter: Exporter): AdminGuard {
     response.status(answer.status).json(answer.body);
   });
 
-  app.get('/debug/probes', adminOnly, (_request, response) => {
-    response.json(debugProbeList(exporter));
-  });
-  app.get('/debug/probes/:name', adminOnly, (request, response) => {
-    const name = String(request.params.name);
-    const view = debugProbe(exporter, name);
-    if (view) response.json(view);
-    else response.status(404).json({ error: `no probe named ${JSON.stringify(name)}`, probes: exporter.store.all().map((record) => record.name) });
-  });
+  // Paged views with bounded bodies (src/server/debug-probes.ts).
+  const debug = debugProbeHandlers(exporter);
+  app.get('/debug/probes', adminOnly, debug.list);
+  app.get('/debug/probes/:name', adminOnly, debug.one);
   return guard;
 }

@@ -2,7 +2,10 @@ import type { Exporter } from '../runtime/exporter';
 import { VERSION } from '../runtime/version';
 import type { ProbeRecord } from '../scheduler/result-store';
 import { redactDeep } from './admin-redact';
+import type { FakeHistory } from '../ai/verdict';
+import { findAiProvidersModule } from '../modules/ai-providers';
 import { providerViews, type ProviderView } from './status-page-providers';
+import { statusHistoryOf, type ProbeHistoryView } from './status-history';
 
 /** The latest run of a probe, as the status page shows it. */
 export interface LatestRun {
@@ -22,6 +25,8 @@ export interface ProbeView {
   readonly runs: number;
   readonly failures: number;
   readonly latest: LatestRun | null;
+  /** The last runs (oldest first) and uptime over 1 h and 24 h. */
+  readonly history: ProbeHistoryView;
 }
 
 /** A dependency probe from `probes:` with what the config says about it. */
@@ -55,6 +60,8 @@ export interface StatusSnapshot {
   readonly probes: readonly ProbeView[];
   readonly dependencies: readonly DependencyView[];
   readonly providers: readonly ProviderView[];
+  /** Per provider id: how often it was caught faking in the recent window, since when (sticky verdict). */
+  readonly fake_ai: Readonly<Record<string, FakeHistory>>;
   readonly log_sources: readonly LogSourceView[];
 }
 
@@ -86,6 +93,7 @@ export async function buildStatusSnapshot(exporter: Exporter): Promise<StatusSna
   // Gauges derived from module state are filled here, as before a scrape.
   for (const module of exporter.modules) module.beforeScrape();
   const { metrics } = exporter.bundle;
+  const history = statusHistoryOf(exporter.store);
   const probes: ProbeView[] = exporter.modules.flatMap((module) =>
     module.tasks().map((task) => {
       const record = exporter.store.get(task.name);
@@ -97,12 +105,14 @@ export async function buildStatusSnapshot(exporter: Exporter): Promise<StatusSna
         runs: record?.runs ?? 0,
         failures: [...(record?.failures.values() ?? [])].reduce((sum, count) => sum + count, 0),
         latest: latestRun(record),
+        history: history.view(task.name),
       };
     }),
   );
   const dependencies: DependencyView[] = exporter.config.probes.flatMap((probe) => {
     const view = probes.find((candidate) => candidate.name === probe.name);
-    return view ? [{ ...view, type: probe.type, critical: probe.critical, service: probe.service || null }] : [];
+    // A fresh history: redactDeep nulls an array it meets twice in one snapshot.
+    return view ? [{ ...view, history: history.view(view.name), type: probe.type, critical: probe.critical, service: probe.service || null }] : [];
   });
   const reloadOk = (await metrics.configReloadSuccessful.get()).values[0]?.value;
   const loadedAt = (await metrics.configReloadTimestamp.get()).values[0]?.value;
@@ -122,7 +132,8 @@ export async function buildStatusSnapshot(exporter: Exporter): Promise<StatusSna
     },
     probes,
     dependencies,
-    providers: providerViews(exporter),
+    providers: providerViews(exporter, history),
+    fake_ai: Object.fromEntries((findAiProvidersModule(exporter.modules)?.providers() ?? []).map((provider) => [provider.id, provider.fakeAi])),
     log_sources: await logSources(exporter),
   };
   return redactDeep(exporter.secrets, snapshot);

@@ -1,6 +1,19 @@
 import { isUsable } from '../ai/provider-status';
 import { findAiProvidersModule } from '../modules/ai-providers';
 import type { Exporter } from '../runtime/exporter';
+import type { StatusHistory } from './status-history';
+
+/** Validation runs in a provider's strip. */
+const PROVIDER_STRIP_RUNS = 30;
+
+/** One validation run in a provider's strip. */
+export interface ValidationMark {
+  readonly at: string;
+  /** validated, fake_ai_detected, error or skipped. */
+  readonly result: string;
+  readonly reason: string | null;
+  readonly latency_ms: number | null;
+}
 
 /** One AI provider as the status page shows it. */
 export interface ProviderView {
@@ -23,10 +36,12 @@ export interface ProviderView {
   /** Bounded reason of the state (validated, a failure or fake-AI reason, pending, ...). */
   readonly reason: string;
   readonly message: string;
+  /** The last validation runs (oldest first); uptime is the share of validation runs that validated. */
+  readonly history: { readonly runs: readonly ValidationMark[]; readonly uptime_1h: number | null; readonly uptime_24h: number | null };
 }
 
 /** The providers in priority order with their state, from the AI provider module's memory. */
-export function providerViews(exporter: Exporter): ProviderView[] {
+export function providerViews(exporter: Exporter, history?: StatusHistory): ProviderView[] {
   const module = findAiProvidersModule(exporter.modules);
   if (!module) return [];
   return module.providers().map((summary) => {
@@ -48,6 +63,13 @@ export function providerViews(exporter: Exporter): ProviderView[] {
       latency_ms: timed?.latencyMs ?? null,
       reason: summary.status.reason,
       message: summary.status.message,
+      history: {
+        runs: runs.slice(0, PROVIDER_STRIP_RUNS).reverse().map((run) => ({ at: new Date(run.startedAt).toISOString(), result: run.result.result, reason: 'reason' in run.result ? run.result.reason : null, latency_ms: run.latencyMs })),
+        ...(() => {
+          const view = history?.view(`ai_${summary.id}_validation`);
+          return { uptime_1h: view?.uptime_1h ?? null, uptime_24h: view?.uptime_24h ?? null };
+        })(),
+      },
     };
   });
 }

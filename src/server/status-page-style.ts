@@ -1,6 +1,7 @@
 /**
  * The status page's stylesheet, inlined into the page: the pod may have no internet, so there are
- * no web fonts or CDNs. Tables turn into labelled cards below 720px so a phone needs no sideways scroll.
+ * no web fonts or CDNs. Tables turn into labelled cards below 720px so a phone needs no sideways scroll,
+ * and there healthy rows fold to one line (name, state, strip): the problems, sorted first, keep theirs.
  */
 export const STATUS_PAGE_CSS = `
 :root {
@@ -53,6 +54,17 @@ td.msg { color: var(--muted); overflow-wrap: anywhere; max-width: 460px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; margin: 0; padding: 12px 16px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.strip { display: inline-flex; gap: 2px; align-items: flex-end; flex-wrap: nowrap; max-width: 100%; overflow: hidden; }
+.strip i { display: inline-block; width: 5px; height: 16px; border-radius: 1px; background: var(--unknown-bg); }
+.strip i.ok { background: var(--ok); }
+.strip i.warn { background: var(--warn); }
+.strip i.bad { background: var(--bad); height: 18px; }
+.strip i.unknown { background: var(--unknown); opacity: .5; }
+.spark { display: block; width: 90px; height: 20px; margin-top: 3px; }
+.spark polyline { stroke: var(--accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
+.uptime { display: flex; flex-direction: column; }
+.uptime small { color: var(--muted); }
+time { white-space: nowrap; }
 footer { max-width: 1200px; margin: 0 auto; padding: 0 20px 30px; color: var(--muted); font-size: 13px; }
 footer a { color: var(--accent); margin-right: 14px; }
 @media (max-width: 720px) {
@@ -66,6 +78,11 @@ footer a { color: var(--accent); margin-right: 14px; }
   td { border: 0; padding: 3px 0; display: grid; grid-template-columns: 7.5em 1fr; gap: 8px; max-width: none; }
   td::before { content: attr(data-label); color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; padding-top: 2px; }
   td.msg { max-width: none; }
+  tr.ok td.more { display: none; }
+  tr.ok { padding: 6px 14px; }
+  tr.ok td.head { display: inline-flex; width: auto; margin-right: 12px; vertical-align: middle; }
+  tr.ok td.head::before { content: none; }
+  tr.ok td.head .sub { display: none; }
   dl.facts { grid-template-columns: 1fr; gap: 0 0; }
   dl.facts dd { margin-bottom: 8px; }
 }

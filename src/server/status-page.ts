@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import type { Exporter } from '../runtime/exporter';
 import { redactDeep } from './admin-redact';
-import { buildStatusSnapshot } from './status-page-data';
+import { buildStatusSnapshot, type StatusSnapshot } from './status-page-data';
+import { renderStatusRegions } from './status-page-render';
+import { statusHistoryOf } from './status-history';
 import { STATUS_PAGE_JS } from './status-page-script';
 import { STATUS_PAGE_CSS } from './status-page-style';
 
@@ -24,7 +26,11 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-function page(nonce: string, initial: unknown, version: string): string {
+function page(nonce: string, initial: { health: unknown; status: StatusSnapshot }, version: string): string {
+  // The first paint is rendered here, so the page reads with JavaScript off; the script repaints it.
+  const r = renderStatusRegions(initial);
+  const section = (id: string, title: string, count: string, html: string): string =>
+    `<section aria-labelledby="${id}-title"><h2 id="${id}-title">${title} <span class="count" id="${id}-count">${escapeHtml(count)}</span></h2><div id="${id}">${html}</div></section>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38,18 +44,18 @@ function page(nonce: string, initial: unknown, version: string): string {
 <body>
 <header><div class="bar">
   <h1>AMAS exporter</h1>
-  <span id="overall" class="pill big unknown">loading</span>
-  <span class="meta" id="updated">Version ${escapeHtml(version)}</span>
+  <span id="overall" class="pill big ${escapeHtml(r.overall_kind)}">${escapeHtml(r.overall)}</span>
+  <span class="meta" id="updated">Version ${escapeHtml(version)} · as of <time datetime="${escapeHtml(initial.status.generated_at)}">${escapeHtml(initial.status.generated_at.slice(11, 19))} UTC</time></span>
 </div></header>
 <main>
-  <noscript><p class="reasons">This page needs JavaScript to show the state; the same data is at <a href="health">/health</a> and <a href="api/status">/api/status</a>.</p></noscript>
+  <noscript><p class="empty">JavaScript is off: this is the state when the page loaded; reload to update. The same data is at <a href="health">/health</a> and <a href="api/status">/api/status</a>.</p></noscript>
   <div id="banner" class="banner" role="alert"></div>
-  <div id="reasons"></div>
-  <div id="summary"></div>
-  <section aria-labelledby="providers-title"><h2 id="providers-title">AI providers <span class="count" id="providers-count"></span></h2><div id="providers"></div></section>
-  <section aria-labelledby="deps-title"><h2 id="deps-title">Dependencies <span class="count" id="deps-count"></span></h2><div id="deps"></div></section>
-  <section aria-labelledby="logs-title"><h2 id="logs-title">Log sources <span class="count" id="logs-count"></span></h2><div id="logs"></div></section>
-  <section aria-labelledby="self-title"><h2 id="self-title">Exporter</h2><div id="self"></div></section>
+  <div id="reasons">${r.reasons}</div>
+  <div id="summary">${r.summary}</div>
+  ${section('providers', 'AI providers', r.providers_count, r.providers)}
+  ${section('deps', 'Dependencies', r.deps_count, r.deps)}
+  ${section('logs', 'Log sources', r.logs_count, r.logs)}
+  <section aria-labelledby="self-title"><h2 id="self-title">Exporter</h2><div id="self">${r.self}</div></section>
 </main>
 <footer><a href="health">/health</a><a href="ready">/ready</a><a href="metrics">/metrics</a><a href="api/status">/api/status</a></footer>
 <script type="application/json" id="initial-data">${jsonForScript(initial)}</script>
@@ -65,6 +71,8 @@ function page(nonce: string, initial: unknown, version: string): string {
  * style and script run, and it may fetch from its own origin only.
  */
 export function mountStatusPage(app: Express, exporter: Exporter): void {
+  // The strips and uptime start with the first run, not with the first page view.
+  statusHistoryOf(exporter.store);
   app.get('/api/status', async (_request, response) => {
     response.set('Cache-Control', 'no-store').json(await buildStatusSnapshot(exporter));
   });

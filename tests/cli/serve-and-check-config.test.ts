@@ -14,9 +14,20 @@ describe('amas-exporter check-config', () => {
     expect(result.status).toBe(0);
   });
 
-  it('exits 1 and prints every located problem for an invalid file', () => {
+  it('prints JSON with --json, for a valid and for an invalid file', () => {
+    const valid = runCli(['check-config', '--json', '--config', DEFAULT_CONFIG]);
+    expect(valid.status).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, problems: [] });
+    const invalid = runCli(['check-config', '--config', path.join(FIXTURES, 'invalid-multiple-problems.yaml'), '--json']);
+    expect(invalid.status).toBe(2);
+    const body = JSON.parse(invalid.stdout) as { valid: boolean; problems: { line: number; column: number; path: string; message: string }[] };
+    expect(body.valid).toBe(false);
+    expect(body.problems).toContainEqual(expect.objectContaining({ line: 9, column: 5, path: 'probes[1].colour', message: 'unknown key "colour"' }));
+  });
+
+  it('exits 2 (config unusable) and prints every located problem for an invalid file', () => {
     const result = runCli(['check-config', '--config', path.join(FIXTURES, 'invalid-multiple-problems.yaml')]);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('invalid-multiple-problems.yaml:1:12: log_level: expected "error" or "warn" or "info" or "debug", found "loud"');
     expect(result.stderr).toContain('invalid-multiple-problems.yaml:9:5: probes[1].colour: unknown key "colour"');
   });
@@ -60,9 +71,84 @@ describe('amas-exporter serve', () => {
     }
   }, 60_000);
 
-  it('refuses to start on an invalid config with exit 1 and the located problems', () => {
+  it('refuses to start on an invalid config with exit 2 and the located problems', () => {
     const result = runCli(['serve', '--config', path.join(FIXTURES, 'invalid-log-level.yaml')]);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('log_level: expected "error" or "warn" or "info" or "debug", found "verbose"');
+  });
+});
+
+/** A config whose server, if one were started by mistake, binds a free port on 127.0.0.1 only. */
+function harmlessConfig(): string {
+  return writeTempConfig('listen:\n  address: 127.0.0.1\n  port: 0\nai:\n  enabled: false\nprobes: []\n');
+}
+
+describe('one exit-code table and strict flags for every command', () => {
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, AMAS_EXPORTER_CONFIG: harmlessConfig() });
+
+  it('--version prints the version and exits 0 without starting the server', () => {
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['serve', '--version'], ['probe', '--version']]) {
+      const result = runCli(args, env(), 15_000);
+      expect({ args, status: result.status, stdout: result.stdout }).toEqual({ args, status: 0, stdout: `amas-exporter ${version}\n` });
+    }
+  });
+
+  it('refuses a flag given without a command (64) instead of starting the server', () => {
+    for (const args of [['--bogus'], ['--config', harmlessConfig()], ['--json']]) {
+      const result = runCli(args, env(), 15_000);
+      expect({ args, status: result.status }).toEqual({ args, status: 64 });
+      expect(result.stderr).toContain('amas-exporter: ');
+      expect(result.stdout).not.toContain('"message":"listening"');
+    }
+    expect(runCli(['--config', 'x.yaml'], env(), 15_000).stderr).toContain('name a command, e.g. amas-exporter serve --config x.yaml');
+  });
+
+  it('refuses an undeclared flag (64) naming it, for every command', () => {
+    // Every command the top-level help lists, so a command added later is held to the same rule.
+    const help = runCli(['--help'], env(), 15_000).stdout;
+    const names = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]+) {2,}\S/gm)].map((match) => match[1] as string);
+    expect(names).toEqual(expect.arrayContaining(['serve', 'check-config', 'probe', 'test-provider', 'test-providers', 'benchmark-providers', 'test-monitoring', 'export-audit-logs']));
+    for (const name of names) {
+      const result = runCli([name, '--once', '--definitely-bogus'], env(), 15_000);
+      expect({ name, status: result.status }).toEqual({ name, status: 64 });
+      expect(result.stderr).toMatch(/unknown flag --(definitely-bogus|once)/);
+    }
+    const probe = runCli(['probe', '--once', '--bogus'], env(), 15_000);
+    expect(probe.status).toBe(64);
+    expect(probe.stderr).toContain('amas-exporter probe: unknown flag --bogus');
+  });
+
+  it('refuses a value flag without its value, a switch with one and a stray argument (64)', () => {
+    const cases: [string[], string][] = [
+      [['probe', '--once', '--only'], '--only needs a value'],
+      [['probe', '--only', '--once'], '--only needs a value'],
+      [['check-config', '--config'], '--config needs a value'],
+      [['check-config', '--json=yes'], '--json takes no value'],
+      [['test-providers', 'extra'], 'unexpected argument "extra"'],
+    ];
+    for (const [args, message] of cases) {
+      const result = runCli(args, env(), 15_000);
+      expect({ args, status: result.status }).toEqual({ args, status: 64 });
+      expect(result.stderr).toContain(message);
+    }
+  });
+
+  it('exits 2 when the config cannot be used, whichever command reads it', () => {
+    const invalid = path.join(FIXTURES, 'invalid-log-level.yaml');
+    for (const args of [['check-config'], ['serve'], ['probe', '--once'], ['test-provider', 'openai'], ['test-providers'], ['benchmark-providers', '--yes'], ['export-audit-logs'], ['analyze-security-events'], ['generate-compliance-report']]) {
+      const result = runCli([...args, '--config', invalid], env(), 30_000);
+      expect({ args, status: result.status }).toEqual({ args, status: 2 });
+      expect(result.stderr).toContain('log_level: expected');
+    }
+  });
+
+  it('--help lists every declared flag and exits 0', () => {
+    for (const [name, flags] of [['probe', ['--once', '--only VALUE', '--json', '--config PATH', '--version']], ['check-config', ['--json']], ['serve', ['--config PATH']]] as const) {
+      const result = runCli([name, '--help'], env(), 15_000);
+      expect(result.status).toBe(0);
+      for (const flag of flags) expect(result.stdout).toContain(flag);
+    }
+    expect(runCli(['--help'], env(), 15_000).status).toBe(0);
   });
 });

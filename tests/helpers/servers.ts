@@ -22,19 +22,21 @@ function exited(child: ChildProcess | undefined): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startPrivateRedis(): Promise<PrivateServer> {
+/** A Redis of the test's own; with `password`, clients must authenticate (`requirepass`). */
+export async function startPrivateRedis(options: { password?: string } = {}): Promise<PrivateServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}/0`;
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const cliAuth = options.password === undefined ? [] : ['--no-auth-warning', '-a', options.password];
   const server: PrivateServer = {
     port,
     url,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
       await waitFor(async () => {
         try {
-          execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' });
-          return true;
+          return execFileSync('redis-cli', ['-p', String(port), ...cliAuth, 'ping'], { stdio: 'pipe' }).toString().includes('PONG');
         } catch {
           return false;
         }

@@ -1,7 +1,10 @@
+import { renameSync } from 'node:fs';
 import request from 'supertest';
 import { startTestExporter, waitFor, type TestExporter } from '../helpers/exporter';
 
 const TWO_PROBES = `
+admin:
+  http_reload: true
 probes:
   - name: redis
     type: redis
@@ -16,6 +19,8 @@ probes:
 `;
 
 const REDIS_ONLY = `
+admin:
+  http_reload: true
 probes:
   - name: redis
     type: redis
@@ -42,8 +47,9 @@ describe('reloading the config without a restart', () => {
     const reload = await request(exporter.url).post('/-/reload');
     expect(reload.status).toBe(200);
 
+    // /metrics is rendered from memory on change (within a fraction of a second), never per request.
+    await waitFor(async () => !/probe="postgres"/.test(await metrics(exporter)), 5_000);
     const text = await metrics(exporter);
-    expect(text).not.toMatch(/probe="postgres"/);
     expect(text).not.toMatch(/amas_database_connections_active\{/);
     expect(text).toContain('amas_probe_success{probe="redis"} 1');
     expect(exporter.exporter.store.get('redis')).toBe(redisRecord);
@@ -51,10 +57,10 @@ describe('reloading the config without a restart', () => {
   });
 
   it('refuses a broken file, keeps the old config serving and says so in metrics and logs', async () => {
-    exporter.writeConfig('probes:\n  - name: redis\n    type: redis\n    interval: soon\n');
+    exporter.writeConfig('admin:\n  http_reload: true\nprobes:\n  - name: redis\n    type: redis\n    interval: soon\n');
     const reload = await request(exporter.url).post('/-/reload');
     expect(reload.status).toBe(400);
-    expect(reload.body.problems[0]).toMatchObject({ path: 'probes[0].interval', line: 4 });
+    expect(reload.body.problems[0]).toMatchObject({ path: 'probes[0].interval', line: 6 });
 
     const text = await metrics(exporter);
     expect(text).toMatch(/^amas_exporter_config_last_reload_successful 0$/m);
@@ -88,6 +94,30 @@ describe('a config file that changes on disk', () => {
       exporter.writeConfig(REDIS_ONLY);
       await waitFor(() => exporter.exporter.scheduler.names().join() === 'redis', 10_000);
       expect(await metrics(exporter)).not.toMatch(/probe="postgres"/);
+    } finally {
+      await exporter.close();
+    }
+  });
+});
+
+describe('a config file moved away and back unchanged', () => {
+  it('is read again when it is back, and its absence keeps the config running', async () => {
+    const exporter = await startTestExporter(TWO_PROBES, { watchIntervalMs: 100 });
+    const aside = `${exporter.configPath}.aside`;
+    const successes = async (): Promise<number> => Number(/^amas_exporter_config_reloads_total\{result="success"\} (\d+)$/m.exec(await metrics(exporter))?.[1] ?? 0);
+    try {
+      await waitFor(() => exporter.exporter.store.allRanOnce());
+      const before = await successes();
+      renameSync(exporter.configPath, aside);
+      await waitFor(() => exporter.logLines().some((line) => line.includes('config file missing')), 10_000);
+      // Node's watchFile reports the file's return with the stat from before it left: same inode,
+      // same mtime. The exporter compares with what it saw last (the file missing) and reads it.
+      renameSync(aside, exporter.configPath);
+      await waitFor(async () => (await successes()) > before, 10_000);
+      const text = await metrics(exporter);
+      expect(text).toMatch(/^amas_exporter_config_last_reload_successful 1$/m);
+      expect(text).not.toContain('amas_exporter_config_reloads_total{result="failure"}');
+      expect(exporter.exporter.scheduler.names().sort()).toEqual(['postgres', 'redis']);
     } finally {
       await exporter.close();
     }

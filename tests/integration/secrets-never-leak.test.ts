@@ -15,10 +15,12 @@ describe('a secret planted through ${ENV} and through a *_file', () => {
   writeFileSync(secretFile, `${FILE_SECRET}\n`);
   const config = `
 log_level: debug
+admin:
+  http_reload: true
 probes:
   - name: app_with_credentials
     type: http
-    url: http://amas:\${AMAS_HTTP_PASSWORD}@127.0.0.1:1/health
+    url: http://127.0.0.1:1/health
     headers:
       Authorization: Bearer \${AMAS_HTTP_PASSWORD}
     interval: 300ms

@@ -17,19 +17,36 @@ describe('the admin token comparison', () => {
 });
 
 describe('the admin guard', () => {
-  it('lets a client try again once its failure window has passed', async () => {
+  it('delays wrong tokens past the limit, never the right one, and forgets failures after the window', async () => {
     let now = 1_000_000;
     const refused: AdminRefusal[] = [];
-    const guard = new AdminGuard({ token: () => TOKEN, limits: () => ({ maxFailures: 2, windowMs: 60_000 }), onRefused: (reason) => refused.push(reason), now: () => now });
+    const delays: number[] = [];
+    const guard = new AdminGuard({
+      token: () => TOKEN,
+      limits: () => ({ maxFailures: 2, windowMs: 60_000 }),
+      onRefused: (reason) => refused.push(reason),
+      now: () => now,
+      delay: async (ms) => {
+        delays.push(ms);
+      },
+    });
     const app = express().get('/x', guard.middleware, (_request, response) => {
       response.json({ ok: true });
     });
     const wrong = () => request(app).get('/x').set('Authorization', 'Bearer nope-nope-nope-nope');
+    const right = () => request(app).get('/x').set('Authorization', `Bearer ${TOKEN}`);
     expect((await wrong()).status).toBe(401);
     expect((await wrong()).status).toBe(401);
-    expect((await request(app).get('/x').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(429);
+    expect(delays).toEqual([]);
+    // Past the limit the refusal is held back, doubling; the right token is never refused.
+    expect((await wrong()).status).toBe(401);
+    expect((await wrong()).status).toBe(401);
+    expect(delays).toEqual([250, 500]);
+    expect((await right()).status).toBe(200);
+    // After the window a wrong token starts from no delay again.
     now += 60_000;
-    expect((await request(app).get('/x').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
-    expect(refused).toEqual(['wrong_token', 'wrong_token', 'rate_limited']);
+    expect((await wrong()).status).toBe(401);
+    expect(delays).toEqual([250, 500]);
+    expect(refused).toEqual(['wrong_token', 'wrong_token', 'wrong_token', 'wrong_token', 'wrong_token']);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../../../src/config/errors';
-import { loadConfigFile } from '../../../src/config/load';
+import { loadConfigFile } from '../../../src/modules/config';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'config');
 

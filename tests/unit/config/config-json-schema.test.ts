@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderConfigJsonSchema } from '../../../src/config/json-schema';
+import { renderConfigJsonSchema } from '../../../src/modules/config';
 
 describe('the committed JSON Schema for editors', () => {
   it('is the one generated from the zod schema (run `npm run config-schema` after changing the schema)', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { httpProbe } from '../../../src/probes/http';
 import { freePort } from '../../helpers/ports';
 import { runProbe } from '../../helpers/probe-run';
+import { startHostileServer, type HostileServer } from '../../faults/helpers/hostile-http';
 
 let server: http.Server;
 let base: string;
@@ -55,5 +56,37 @@ describe('the http probe checks conditions stated as data', () => {
     // Port 1 is on fetch's list of blocked ports; a port that was just free is closed.
     const report = await runProbe(probe({ url: `http://127.0.0.1:${await freePort()}/health` }));
     expect(report.outcome).toMatchObject({ ok: false, reason: 'connect_refused' });
+  });
+});
+
+describe('the http probe against hostile replies (issue 11, point 6)', () => {
+  let hostile: HostileServer;
+  beforeAll(async () => {
+    hostile = await startHostileServer();
+  });
+  afterAll(() => hostile.close());
+
+  it.each([
+    ['a header bomb is too_large, not connect', { url: '/header-bomb' }, { ok: false, reason: 'too_large', message: 'reply headers are larger than 16384 bytes' }],
+    ['a gzip bomb is too_large as it decodes', { url: '/gzip-bomb' }, { ok: false, reason: 'too_large', message: 'reply body is larger than 1048576 bytes' }],
+    ['a redirect loop is redirect', { url: '/loop/a' }, { ok: false, reason: 'redirect' }],
+    ['a redirect to another host is not followed by default', { url: '/other-host' }, { ok: false, reason: 'redirect' }],
+    ['a redirect to another host is followed when allowed', { url: '/other-host', follow_redirects: { allow_other_hosts: true } }, { ok: true }],
+    ['redirects past the default cap of 5', { url: '/chain/6' }, { ok: false, reason: 'redirect', message: 'HTTP check failed: more than 5 redirects (last to 127.0.0.1:PORT/chain/0)' }],
+    ['redirects within the cap are followed', { url: '/chain/5' }, { ok: true }],
+    ['max 0: the 3xx itself is judged', { url: '/chain/1', follow_redirects: { max: 0 } }, { ok: false, reason: 'http_status', message: 'HTTP 302, expected 200' }],
+    ['a smaller header cap', { url: '/ok', max_header_bytes: 1024 }, { ok: true }],
+  ])('%s', async (_name, fields, expected) => {
+    const { url, ...rest } = fields as { url: string };
+    const report = await runProbe(probe({ url: `${hostile.origin}${url}`, ...rest }));
+    const wanted = 'message' in expected ? { ...expected, message: String(expected.message).replace('PORT', String(hostile.port)) } : expected;
+    expect(report.outcome).toMatchObject(wanted);
+  });
+
+  it('reports the duration the exchange worker measured', async () => {
+    const report = await runProbe(probe({ url: `${hostile.origin}/ok` }));
+    expect(report.outcome.ok).toBe(true);
+    expect(report.durationSeconds).toBeGreaterThan(0);
+    expect(report.outcome.message).toBe(`HTTP 200 in ${Math.round((report.durationSeconds ?? 0) * 1000)}ms`);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigFile } from '../../../src/config/load';
+import { loadConfigFile } from '../../../src/modules/config';
 import { probeDefinitions } from '../../../src/probes/registry';
 
 /** Every entry of the probe registry has its valid config fixture and its own test file. */
