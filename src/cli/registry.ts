@@ -1,5 +1,9 @@
+import { analyzeSecurityEventsCommand } from './analyze-security-events';
 import { benchmarkProvidersCommand } from './benchmark-providers';
 import { checkConfigCommand } from './check-config';
+import { exportAuditLogsCommand } from './export-audit-logs';
+import { generateComplianceReportCommand } from './generate-compliance-report';
+import { generateTestLoadCommand } from './generate-test-load';
 import { probeCommand } from './probe';
 import { serveCommand } from './serve';
 import { testMonitoringCommand } from './test-monitoring';
@@ -16,4 +20,8 @@ export const commands: readonly Command[] = [
   testProvidersCommand,
   benchmarkProvidersCommand,
   testMonitoringCommand,
+  exportAuditLogsCommand,
+  analyzeSecurityEventsCommand,
+  generateComplianceReportCommand,
+  generateTestLoadCommand,
 ];

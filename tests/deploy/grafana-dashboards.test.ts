@@ -32,9 +32,9 @@ const allPanels = (panels: readonly DashboardPanel[]): DashboardPanel[] => panel
 const datasource = readYaml<{ datasources: Array<{ uid: string; type: string; url: string }> }>('deploy/grafana/provisioning/datasources/prometheus.yml').datasources[0];
 
 describe('the shipped Grafana dashboards', () => {
-  it("are the seed's three dashboards with stable uids and the seed's panels", () => {
+  it("are the seed's three dashboards with stable uids and the seed's panels, plus the SLO dashboard", () => {
     const byUid = new Map(dashboards().map(({ dashboard }) => [dashboard.uid, dashboard]));
-    expect([...byUid.keys()].sort()).toEqual(SEED_DASHBOARDS.map((seed) => seed.uid).sort());
+    expect([...byUid.keys()].sort()).toEqual([...SEED_DASHBOARDS.map((seed) => seed.uid), 'amas-slo-v1'].sort());
     for (const seed of SEED_DASHBOARDS) {
       const dashboard = byUid.get(seed.uid);
       expect(dashboard?.title).toBe(seed.title);
