@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Builds deploy/kubernetes/prometheusrule.yaml from the alert files deploy/prometheus/alerts/*.yml,
- * so the Prometheus Operator and plain Prometheus evaluate the same rules.
+ * Builds deploy/kubernetes/prometheusrule.yaml from the rule files deploy/prometheus/alerts/*.yml
+ * and deploy/prometheus/rules/*.yml, so the Prometheus Operator and plain Prometheus evaluate the
+ * same rules.
  *
  *   node deploy/scripts/render-prometheusrule.js          rewrite the file
  *   node deploy/scripts/render-prometheusrule.js --check  exit 1 if the file is not up to date
@@ -12,19 +13,21 @@ const path = require('node:path');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..');
-const alertsDir = path.join(root, 'prometheus', 'alerts');
+const ruleDirs = [path.join(root, 'prometheus', 'alerts'), path.join(root, 'prometheus', 'rules')];
 const target = path.join(root, 'kubernetes', 'prometheusrule.yaml');
 
 const HEADER = [
-  '# Generated from deploy/prometheus/alerts/*.yml by deploy/scripts/render-prometheusrule.js; do not edit.',
+  '# Generated from deploy/prometheus/{alerts,rules}/*.yml by deploy/scripts/render-prometheusrule.js; do not edit.',
   '# The alert rules for the Prometheus Operator (monitoring.coreos.com/v1). Label `release` is what',
   "# kube-prometheus-stack's Prometheus selects by default; change it to your ruleSelector.",
 ].join('\n');
 
-/** The groups of every alert file, in file-name order. */
+/** The groups of every rule file: alerts first, then recording rules, each in file-name order. */
 function alertGroups() {
-  const files = readdirSync(alertsDir).filter((name) => name.endsWith('.yml')).sort();
-  return files.flatMap((name) => YAML.parse(readFileSync(path.join(alertsDir, name), 'utf8')).groups);
+  return ruleDirs.flatMap((dir) => {
+    const files = readdirSync(dir).filter((name) => name.endsWith('.yml')).sort();
+    return files.flatMap((name) => YAML.parse(readFileSync(path.join(dir, name), 'utf8')).groups);
+  });
 }
 
 function render() {

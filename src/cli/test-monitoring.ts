@@ -1,5 +1,5 @@
 import { parseDurationMs } from '../lib/duration';
-import { checkEndpoint, checkFreshness, checkHealthBody, checkMetricsText, fetchText, type CheckOutcome, type ProbeSchedule } from './lib/monitoring-checks';
+import { checkEndpoint, checkFreshness, checkHealthBody, checkLint, checkMetricsText, fetchText, noAnswerDetail, type CheckOutcome, type ProbeSchedule } from './lib/monitoring-checks';
 import { EXIT_USAGE } from './lib/runtime';
 import { formatTable } from './lib/table';
 import { detectTerminal, verdict } from './lib/terminal';
@@ -30,6 +30,11 @@ export async function runMonitoringChecks(base: string, timeoutMs: number, maxAg
     get('/'),
     get('/api/status'),
   ]);
+  // Nothing answered at all: one clear row instead of a failure per endpoint.
+  const all = [livez, readyz, health, ready, metrics, openmetrics, ai, security, page, status];
+  if (all.every((fetched) => fetched.status === 0)) {
+    return [{ name: `exporter answers at ${base}`, ok: false, detail: noAnswerDetail(livez.text, timeoutMs) }];
+  }
   const outcomes: CheckOutcome[] = [];
   const push = <T extends CheckOutcome>(outcome: T): T => {
     outcomes.push({ name: outcome.name, ok: outcome.ok, detail: outcome.detail });
@@ -47,13 +52,15 @@ export async function runMonitoringChecks(base: string, timeoutMs: number, maxAg
     push({ name: '/ready has status and services', ok, detail: ok ? `status ${String(body.status)}` : `status ${JSON.stringify(body.status)} with HTTP ${ready.status}` });
   }
   let samples = push(checkEndpoint('GET /metrics', metrics, [200], PROMETHEUS_TYPE)).ok ? push(checkMetricsText('/metrics parses (text 0.0.4)', metrics, 'prometheus')).samples : undefined;
+  // The lint of `promtool check metrics`, on the body that parsed.
+  if (samples) push(checkLint('/metrics passes the promtool lint', metrics));
   if (samples && !samples.some((sample) => sample.name === 'amas_exporter_build_info')) {
     push({ name: '/metrics has amas_exporter_build_info', ok: false, detail: 'missing' });
     samples = undefined;
   }
   if (push(checkEndpoint('GET /metrics (OpenMetrics)', openmetrics, [200], OPENMETRICS_TYPE)).ok) push(checkMetricsText('/metrics parses (OpenMetrics 1.0)', openmetrics, 'openmetrics'));
-  if (push(checkEndpoint('GET /metrics/ai-providers', ai, [200], PROMETHEUS_TYPE)).ok) push(checkMetricsText('/metrics/ai-providers parses', ai, 'prometheus', true));
-  if (push(checkEndpoint('GET /metrics/security', security, [200], PROMETHEUS_TYPE)).ok) push(checkMetricsText('/metrics/security parses', security, 'prometheus', true));
+  if (push(checkEndpoint('GET /metrics/ai-providers', ai, [200], PROMETHEUS_TYPE)).ok && push(checkMetricsText('/metrics/ai-providers parses', ai, 'prometheus', true)).ok) push(checkLint('/metrics/ai-providers passes the promtool lint', ai));
+  if (push(checkEndpoint('GET /metrics/security', security, [200], PROMETHEUS_TYPE)).ok && push(checkMetricsText('/metrics/security parses', security, 'prometheus', true)).ok) push(checkLint('/metrics/security passes the promtool lint', security));
   push(checkEndpoint('GET / (status page)', page, [200], /^text\/html\b/));
   const statusJson = push(checkEndpoint('GET /api/status', status, [200], JSON_TYPE));
   if (samples && healthJson.ok) {
@@ -69,17 +76,17 @@ export const testMonitoringCommand: Command = {
   name: 'test-monitoring',
   summary: "Check a running exporter from outside: endpoints, content types, /metrics syntax, the seed's health fields and fresh results.",
   usage: 'amas-exporter test-monitoring [--url http://127.0.0.1:8001] [--max-age DURATION] [--timeout DURATION] [--json]',
+  flags: [
+    { name: 'url', takesValue: true, description: 'base URL of the exporter (default http://127.0.0.1:8001)' },
+    { name: 'max-age', takesValue: true, description: 'oldest acceptable probe result, e.g. 2m (default: per probe, two intervals plus its timeout, from /api/status)' },
+    { name: 'timeout', takesValue: true, description: 'deadline of each request (default 5s)' },
+    { name: 'json', takesValue: false, description: 'print {url, ok, checks[]} as JSON' },
+  ],
   help: [
-    'Flags:',
-    '  --url URL            base URL of the exporter (default http://127.0.0.1:8001)',
-    '  --max-age DURATION   oldest acceptable probe result, e.g. 2m (default: per probe, two intervals plus',
-    '                       its timeout, read from /api/status)',
-    '  --timeout DURATION   deadline of each request (default 5s)',
-    '  --json               print {url, ok, checks[]} as JSON',
-    '',
     'Checks /livez, /readyz, /health, /ready, /metrics (text 0.0.4 and OpenMetrics), /metrics/ai-providers,',
-    '/metrics/security, / and /api/status: status code, content type, exposition syntax, the seed /health',
-    'fields and that amas_probe_last_run_timestamp_seconds is recent for every probe.',
+    '/metrics/security, / and /api/status: status code, content type, exposition syntax, the findings',
+    '`promtool check metrics` would report (its lint, built in), the seed /health fields and that',
+    'amas_probe_last_run_timestamp_seconds is recent for every probe.',
     '',
     'Exit codes: 0 every check passed, 1 a check failed (or the exporter did not answer), 64 wrong usage.',
   ].join('\n'),

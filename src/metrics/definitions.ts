@@ -7,8 +7,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * - Counters carry `_total` in prom-client, so the seed's counter families `amas_ai_tokens_used`,
  *   `amas_ai_cost_usd` and `amas_provider_fake_ai_detected` are exposed as `..._total` samples,
  *   which is also what OpenMetrics names the samples of those families.
- * - The seed's gauges `amas_active_sessions_total` and `amas_concurrent_analyses_total` keep the
- *   seed's names on purpose; they are the only two known `promtool check metrics` findings.
+ * - The seed's gauges `amas_active_sessions_total` and `amas_concurrent_analyses_total` are exposed
+ *   as `amas_active_sessions` and `amas_concurrent_analyses`: a gauge ending in `_total` fails
+ *   `promtool check metrics`. The seed's names stay queryable as Prometheus recording rules
+ *   (deploy/prometheus/rules/amas-seed-names.yml); log mappings still name the families by the
+ *   seed's names (src/logs/families.ts). /metrics has no lint finding at all.
  *
  * Families are split into three groups, each its own registry, so that `/metrics/ai-providers`
  * and `/metrics/security` can serve a group alone and `/metrics?exclude=...` can leave one out.
@@ -16,8 +19,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const METRIC_GROUPS = ['core', 'ai-providers', 'security'] as const;
 export type MetricGroup = (typeof METRIC_GROUPS)[number];
 
-/** Seed gauge names that end in `_total`; the only lint findings `promtool check metrics` may report. */
-export const KNOWN_LINT_EXCEPTIONS = ['amas_active_sessions_total', 'amas_concurrent_analyses_total'] as const;
+/** The seed's gauge names (ending in `_total`) and the lint-clean names they are exposed as. */
+export const SEED_GAUGE_RENAMES = { amas_active_sessions_total: 'amas_active_sessions', amas_concurrent_analyses_total: 'amas_concurrent_analyses' } as const;
 
 /** Buckets for AI calls: fast providers answer in 0.1 s, reasoning models may take a minute. */
 export const AI_LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 45, 60];
@@ -56,8 +59,8 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     // --- From AMAS's logs (seed: Performance and Business Logic Metrics) ---------------------
     httpRequests: new Counter({ name: 'amas_http_requests_total', help: 'HTTP requests AMAS served, from its logs.', labelNames: ['method', 'endpoint', 'status'] as const, registers: core }),
     httpRequestDuration: new Histogram({ name: 'amas_http_request_duration_seconds', help: 'Duration of HTTP requests AMAS served, from its logs.', labelNames: ['method', 'endpoint'] as const, buckets: HTTP_LATENCY_BUCKETS, registers: core }),
-    activeSessions: new Gauge({ name: 'amas_active_sessions_total', help: 'User sessions seen in the logs within the session window.', registers: core }),
-    concurrentAnalyses: new Gauge({ name: 'amas_concurrent_analyses_total', help: 'Analyses under way, from the logs.', registers: core }),
+    activeSessions: new Gauge({ name: 'amas_active_sessions', help: 'User sessions seen in the logs within the session window (the seed\'s amas_active_sessions_total).', registers: core }),
+    concurrentAnalyses: new Gauge({ name: 'amas_concurrent_analyses', help: 'Analyses under way, from the logs (the seed\'s amas_concurrent_analyses_total).', registers: core }),
     analysesCompleted: new Counter({ name: 'amas_analyses_completed_total', help: 'Completed analyses, from the logs.', labelNames: ['type', 'result'] as const, registers: core }),
     issuesDetected: new Counter({ name: 'amas_issues_detected_total', help: 'Issues detected by analyses, from the logs.', labelNames: ['severity', 'category'] as const, registers: core }),
     fixesApplied: new Counter({ name: 'amas_fixes_applied_total', help: 'Fixes applied, from the logs.', labelNames: ['type', 'success'] as const, registers: core }),
@@ -65,6 +68,10 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     logLines: new Counter({ name: 'amas_exporter_log_lines_total', help: 'Log lines read, by source and result (matched, unmatched, invalid_json, too_long, empty).', labelNames: ['source', 'result'] as const, registers: core }),
     logLastLine: new Gauge({ name: 'amas_exporter_log_last_line_timestamp_seconds', help: 'When a line was last read from the source (Unix time); a stalled tail stops moving it.', labelNames: ['source'] as const, registers: core }),
     logLabelOverflow: new Counter({ name: 'amas_exporter_log_label_overflow_total', help: 'Label values replaced by "other" because the label reached its cap of distinct values.', labelNames: ['label'] as const, registers: core }),
+    logSeriesOverflow: new Counter({ name: 'amas_exporter_log_series_overflow_total', help: 'Increments added to the all-"other" series because the family reached max_series_per_family.', labelNames: ['family'] as const, registers: core }),
+    logOpenFiles: new Gauge({ name: 'amas_exporter_log_open_files', help: 'Log files the source holds open (at most max_open_files).', labelNames: ['source'] as const, registers: core }),
+    logOpenDeferred: new Counter({ name: 'amas_exporter_log_open_deferred_total', help: 'Times a changed log file waited for a descriptor because max_open_files were in use and none was idle.', labelNames: ['source'] as const, registers: core }),
+    logPositionWriteFailures: new Counter({ name: 'amas_exporter_log_position_write_failures_total', help: 'Failed writes of the log position file, by error code (counting goes on; a restart would re-read from the last saved positions).', labelNames: ['reason'] as const, registers: core }),
 
     // --- Security (seed: Security Metrics, served on /metrics/security) ---------------------
     authAttempts: new Counter({ name: 'amas_auth_attempts_total', help: 'Authentication attempts, from the logs.', labelNames: ['method', 'result', 'ip_hash'] as const, registers: security }),
@@ -93,7 +100,20 @@ function defineFamilies(registries: Record<MetricGroup, Registry>) {
     providerBudgetRemaining: new Gauge({ name: 'amas_provider_budget_remaining', help: "What is left of today's paid-probe budget, by unit (requests, tokens, usd).", labelNames: ['provider', 'unit'] as const, registers: ai }),
     providerValidationSkipped: new Counter({ name: 'amas_provider_validation_skipped_total', help: 'Validation runs skipped, by reason (unconfigured, budget, circuit_open, egress).', labelNames: ['provider', 'reason'] as const, registers: ai }),
     providerModelListed: new Gauge({ name: 'amas_provider_model_listed', help: "Whether the configured model appears in the provider's models list (0 is a warning, not a failure).", labelNames: ['provider', 'model'] as const, registers: ai }),
+    aiTimeToFirstToken: new Histogram({ name: 'amas_ai_time_to_first_token_seconds', help: 'Streamed validation calls: seconds from request to the first content chunk (OpenTelemetry gen_ai.server.time_to_first_token).', labelNames: ['provider', 'model'] as const, buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30], registers: ai }),
+    aiTimePerOutputChunk: new Histogram({ name: 'amas_ai_time_per_output_chunk_seconds', help: 'Streamed validation calls: seconds between content chunks after the first (OpenTelemetry gen_ai.server.time_per_output_token, per chunk).', labelNames: ['provider', 'model'] as const, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: ai }),
+    aiCostUnknown: new Gauge({ name: 'amas_ai_cost_unknown', help: '1 when no price is known for the provider’s model, so amas_ai_cost_usd_total and the USD budget count its calls as free.', labelNames: ['provider', 'model'] as const, registers: ai }),
+    providerFakeAiRecent: new Gauge({ name: 'amas_provider_fake_ai_recent_runs', help: 'Validation runs flagged as fake AI among the latest ai.verdict.window runs that made a call.', labelNames: ['provider'] as const, registers: ai }),
+    aiStateFileErrors: new Counter({ name: 'amas_ai_state_file_errors_total', help: 'Failed reads and writes of the validation state file (ai.state_file); judging goes on from memory.', registers: ai }),
     egressUp: new Gauge({ name: 'amas_exporter_egress_up', help: 'Whether the egress canary is reachable (1) or not (0; 1 without a canary); when 0 and every provider is unreachable, providers are reported unknown with reason egress.', registers: ai }),
+
+    // --- Fleet mode: one paid validation per slot for all sidecars (docs/cluster.md) ----------
+    clusterState: new Gauge({ name: 'amas_exporter_cluster_state', help: 'Fleet state of this sidecar: 1 for the current one of standalone, connecting, shared (Redis answers; paid calls shared), degraded (Redis down or slow; validating alone at the fallback rate).', labelNames: ['state'] as const, registers: core }),
+    clusterSlots: new Counter({ name: 'amas_exporter_cluster_slots_total', help: 'Validation slots by what this sidecar did: claimed, took_over (the claimer vanished), followed (read another pod\'s result), alone (Redis down), standalone, skipped, missed, fenced (published too late).', labelNames: ['provider', 'role'] as const, registers: core }),
+    clusterRedisFailures: new Counter({ name: 'amas_exporter_cluster_redis_failures_total', help: 'Fleet Redis calls that failed, by reason (timeout, connect, error).', labelNames: ['reason'] as const, registers: core }),
+    providerValidationShared: new Gauge({ name: 'amas_provider_validation_shared', help: 'Whether the provider\'s latest validation result was made by another sidecar and read from Redis (1) or made here (0); origin_pod names the pod that made it.', labelNames: ['provider', 'origin_pod'] as const, registers: ai }),
+    providerValidationResultAge: new Gauge({ name: 'amas_provider_validation_result_age_seconds', help: 'Age of the validation result this sidecar serves for the provider, shared or its own.', labelNames: ['provider'] as const, registers: ai }),
+    providerValidationStale: new Gauge({ name: 'amas_provider_validation_stale', help: 'Whether the served validation result is older than cluster.max_age (1: reported stale, status unknown).', labelNames: ['provider'] as const, registers: ai }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ExporterConfig } from '../config/schema';
-import { createProbe, type ProbeConfig } from '../probes/registry';
+import type { ExporterConfig } from './config-schema';
+import { createProbe, probeIsConfigured, type ProbeConfig } from '../probes/registry';
 import type { ProbeRecord } from '../scheduler/result-store';
 import type { ScheduledTask } from '../scheduler/scheduler';
 import type { HealthCheck, HealthContribution, MetricsBlock, ServiceState } from '../server/health-model';
@@ -49,14 +49,18 @@ function resourceMetrics(records: readonly (ProbeRecord | undefined)[]): Partial
   };
 }
 
-/** The `probes:` section: Postgres, Redis, Neo4j, the AMAS app's HTTP port, TCP and the pod's resources. */
+/**
+ * The `probes:` section: Postgres, Redis, Neo4j, the AMAS app's HTTP port, TCP and the pod's
+ * resources. A probe whose config names nothing to probe (a Neo4j URI left empty) is not scheduled
+ * and its service stays not_configured.
+ */
 export function createDependencyModule(deps: ModuleDeps): ExporterModule {
   let probes: readonly ProbeConfig[] = [];
   let tasks: ScheduledTask[] = [];
   return {
     name: 'dependencies',
     async configure(config: ExporterConfig) {
-      probes = config.probes;
+      probes = config.probes.filter(probeIsConfigured);
       tasks = probes.map((probe) => ({
         name: probe.name,
         fingerprint: fingerprint(probe),

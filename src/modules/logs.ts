@@ -1,4 +1,4 @@
-import type { ExporterConfig } from '../config/schema';
+import type { ExporterConfig } from './config-schema';
 import { LogsRuntime } from '../logs/runtime';
 import type { ExporterModule, ModuleDeps } from './types';
 

@@ -1,4 +1,4 @@
-import type { ExporterConfig } from '../config/schema';
+import type { ExporterConfig } from './config-schema';
 import type { Logger } from '../logging/logger';
 import type { SecretStore } from '../logging/redact';
 import type { Metrics } from '../metrics/definitions';

@@ -27,7 +27,7 @@ describe('the status page in a real browser', () => {
     // Closes every connection at once, so this tcp probe fails with a message that quotes `expect`.
     closing = net.createServer((socket) => socket.end());
     await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
-    const rungs = '  rungs:\n    metadata:\n      interval: 2s\n      timeout: 1s\n';
+    const rungs = '  rungs:\n    metadata:\n      interval: 3s\n      timeout: 2500ms\n';
     exporter = await startTestExporter(
       `${aiSection(sim, ['cerebras', 'grok', 'cohere'], {}, rungs)}
 probes:
@@ -35,7 +35,7 @@ probes:
     type: redis
     url: redis://127.0.0.1:6379/0
     interval: 5s
-    timeout: 1s
+    timeout: 3s
   - name: markup
     type: tcp
     host: 127.0.0.1
@@ -46,7 +46,8 @@ probes:
 `,
       { env: { ...process.env, ...keyEnv() } },
     );
-    await waitFor(() => exporter.exporter.store.allRanOnce() && exporter.exporter.store.get('ai_grok_validation')?.latest !== undefined, 20_000);
+    // Two runs of redis at least, so its strip and latency sparkline have something to draw.
+    await waitFor(() => exporter.exporter.store.allRanOnce() && exporter.exporter.store.get('ai_grok_validation')?.latest !== undefined && (exporter.exporter.store.get('redis')?.runs ?? 0) >= 2 && exporter.exporter.store.get('ai_cerebras_validation')?.latest?.outcome.ok === true, 40_000);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
   }, 60_000);
   afterAll(async () => {
@@ -56,8 +57,8 @@ probes:
     await new Promise<void>((resolve) => closing.close(() => resolve()));
   });
 
-  async function open(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: viewport.viewport, isMobile: viewport.isMobile, hasTouch: viewport.isMobile, deviceScaleFactor: viewport.isMobile ? 2 : 1 });
+  async function open(viewport: (typeof VIEWPORTS)[number], javaScriptEnabled = true): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: viewport.viewport, isMobile: viewport.isMobile, hasTouch: viewport.isMobile, deviceScaleFactor: viewport.isMobile ? 2 : 1, javaScriptEnabled });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -74,7 +75,7 @@ probes:
       if (!request.url().startsWith(exporter.url)) problems.push(`request to another origin: ${request.url()}`);
     });
     await page.goto(`${exporter.url}/`, { timeout: 15_000 });
-    await page.waitForSelector('body[data-rendered]', { timeout: 15_000 });
+    if (javaScriptEnabled) await page.waitForSelector('body[data-rendered]', { timeout: 15_000 });
     return { page, problems };
   }
 
@@ -85,7 +86,7 @@ probes:
     expect(await state('grok')).toBe('fake_ai');
     expect(await state('cohere')).toBe('failed');
     await expect(page.locator('tr[data-provider="grok"]').innerText()).resolves.toMatch(/fake AI detected \(template\)/);
-    await expect(page.locator('tr[data-provider="cerebras"]').innerText()).resolves.toMatch(/validated/);
+    await expect(page.locator('tr[data-provider="cerebras"] td.more').first().textContent()).resolves.toMatch(/%/);
     await expect(page.locator('tr[data-probe="redis"]').innerText()).resolves.toMatch(/pass/);
     await expect(page.locator('#overall').innerText()).resolves.toMatch(/degraded|unhealthy/);
     await expect(page.locator('#self').innerText()).resolves.toMatch(/Admin API\s+off/);
@@ -102,6 +103,60 @@ probes:
     expect(await page.locator('thead').first().isVisible()).toBe(viewport.name === 'desktop');
 
     await page.screenshot({ path: path.join(OUTPUT, `status-page-${viewport.name}.png`), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  // With JavaScript off the server-rendered first paint must already carry all of it.
+  const HISTORY_CASES = VIEWPORTS.flatMap((viewport) => [true, false].map((javaScript) => ({ ...viewport, javaScript, js: javaScript ? 'JavaScript on' : 'JavaScript off' })));
+  it.each(HISTORY_CASES)('puts problems first and draws each row\'s recent runs, uptime and latency ($name, $js)', async (viewport) => {
+    const { page, problems } = await open(viewport, viewport.javaScript);
+    if (!viewport.javaScript) expect(await page.locator('body').getAttribute('data-rendered')).toBeNull();
+    // Failing and fake providers above the healthy one, whatever the catalogue order.
+    const order = await page.evaluate<string[]>('Array.from(document.querySelectorAll("tr[data-provider]")).map((row) => row.getAttribute("data-provider"))');
+    expect(order.indexOf('cerebras')).toBeGreaterThan(Math.max(order.indexOf('grok'), order.indexOf('cohere')));
+    const deps = await page.evaluate<string[]>('Array.from(document.querySelectorAll("tr[data-probe]")).map((row) => row.getAttribute("data-probe"))');
+    expect(deps).toEqual(['markup', 'redis']);
+    // A strip of runs from the exporter's history: grok's validations include fake verdicts.
+    expect(await page.locator('tr[data-probe="redis"] .strip i.ok').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('tr[data-probe="markup"] .strip i.bad').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('tr[data-provider="grok"] .strip i.bad').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('tr[data-provider="cerebras"] .strip i.ok').count()).toBeGreaterThanOrEqual(1);
+    // (A loaded machine may time one redis run out; the tcp probe to a closing server always fails.)
+    await expect(page.locator('tr[data-probe="redis"] .strip').getAttribute('aria-label')).resolves.toMatch(/^last \d+ runs: \d+ passed, \d+ not$/);
+    await expect(page.locator('tr[data-probe="redis"] .uptime').textContent()).resolves.toMatch(/^(100|\d\d?\.\d)% 1 h(100|\d\d?\.\d)% 24 h$/);
+    await expect(page.locator('tr[data-probe="markup"] .uptime').textContent()).resolves.toMatch(/^0\.0% 1 h0\.0% 24 h$/);
+    expect(await page.locator('tr[data-probe="redis"] svg.spark polyline').count()).toBe(1);
+    // Relative times, the exact time on hover: no full ISO timestamp in the visible text.
+    expect(await page.locator('body').innerText()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    await expect(page.locator('tr[data-probe="markup"] time').first().innerText()).resolves.toMatch(/^\d+ (s|min) ago$/);
+    // On the phone healthy rows fold to a line (name, state, strip); the problems keep every detail.
+    const moreVisible = (selector: string) => page.locator(`${selector} td.more`).first().isVisible();
+    expect(await moreVisible('tr[data-probe="redis"]')).toBe(viewport.name === 'desktop');
+    expect(await moreVisible('tr[data-provider="cerebras"]')).toBe(viewport.name === 'desktop');
+    expect(await moreVisible('tr[data-provider="cohere"]')).toBe(true);
+    if (viewport.name === 'phone') {
+      const height = (selector: string) => page.evaluate<number>(`document.querySelector('${selector}').getBoundingClientRect().height`);
+      expect(await height('tr[data-probe="redis"]')).toBeLessThan((await height('tr[data-probe="markup"]')) / 2);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it.each(VIEWPORTS)('reads with JavaScript off: the server paints the same content ($name)', async (viewport) => {
+    const { page, problems } = await open(viewport, false);
+    expect(await page.locator('body').getAttribute('data-rendered')).toBeNull();
+    expect(await page.locator('tr[data-provider="grok"] [data-state]').getAttribute('data-state')).toBe('fake_ai');
+    expect(await page.locator('tr[data-provider="cohere"] [data-state]').getAttribute('data-state')).toBe('failed');
+    expect(await page.locator('tr[data-probe="redis"] .strip i.ok').count()).toBeGreaterThanOrEqual(2);
+    await expect(page.locator('#overall').innerText()).resolves.toMatch(/degraded|unhealthy/);
+    await expect(page.locator('#self').innerText()).resolves.toMatch(/Admin API\s+off/);
+    await expect(page.locator('tr[data-probe="markup"] td.msg').innerText()).resolves.toContain('<script>window.__xss = 1</script>');
+    await expect(page.locator('main').innerText()).resolves.toMatch(/JavaScript is off/);
+    const widths = await page.evaluate<{ scroll: number; view: number }>('({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })').catch(() => undefined);
+    // evaluate runs even with page scripts off (it is the test's own script).
+    expect(widths && widths.scroll <= widths.view).toBe(true);
+    await page.screenshot({ path: path.join(OUTPUT, `status-page-${viewport.name}-no-js.png`), fullPage: true });
     expect(problems).toEqual([]);
     await page.context().close();
   }, 60_000);

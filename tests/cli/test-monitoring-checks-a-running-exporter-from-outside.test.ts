@@ -68,13 +68,17 @@ probes:
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^\/health has the seed fields\s+FAIL\s+wrong: version \(missing, expected string\), uptime/m);
     expect(run.stdout).toMatch(/^\/metrics parses \(text 0\.0\.4\)\s+FAIL\s+line 2: amas_probe_success: label probe value is not closed/m);
-    expect(run.stdout).toMatch(/^GET \/readyz\s+FAIL\s+404 text\/plain/m);
+    // Content types are named as a reader writes them, not as a pattern.
+    expect(run.stdout).toMatch(/^GET \/readyz\s+FAIL\s+404 text\/plain; expected 200 or 503 with application\/json$/m);
   });
 
-  it('exits 1 when nothing listens at the URL, and 64 for a URL that is not one', async () => {
-    const run = await runCli(['test-monitoring', '--url', `http://127.0.0.1:${await freePort()}`, '--timeout', '2s']);
+  it('exits 1 with one clear row when nothing listens at the URL, and 64 for a URL that is not one', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const run = await runCli(['test-monitoring', '--url', url, '--timeout', '2s']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^GET \/livez\s+FAIL\s+no answer \(ECONNREFUSED\)/m);
+    expect(run.stdout).toMatch(new RegExp(`^exporter answers at ${url.replace(/[./]/g, '\\$&')}\\s+FAIL\\s+no answer \\(ECONNREFUSED\\): nothing listens there`, 'm'));
+    expect(run.stdout).toMatch(/1 checks: 0 passed, 1 failed/);
+    expect(run.stdout).not.toMatch(/GET \/livez|\^|\\b/);
     expect((await runCli(['test-monitoring', '--url', 'ftp://example'])).code).toBe(64);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { loadConfigFile } from '../../src/config/load';
+import { loadConfigFile } from '../../src/modules/config';
 import { DEPLOY, readYaml } from './tools';
 
 interface ComposeService {
@@ -87,9 +87,14 @@ describe('deploy/docker-compose.monitoring.yml', () => {
     expect(service('prometheus').volumes).toEqual(expect.arrayContaining(['./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro', './prometheus/alerts:/etc/prometheus/alerts:ro']));
     expect(service('prometheus').command).toContain('--config.file=/etc/prometheus/prometheus.yml');
     expect(service('alertmanager').volumes).toContain('./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro');
-    expect(service('alertmanager').command).toContain('--config.file=/etc/alertmanager/alertmanager.yml');
-    // Each *_file of alertmanager.yml is a secret mounted at that path.
-    const alertmanager = readYaml<{ global: Record<string, string> }>('deploy/alertmanager/alertmanager.yml');
+    expect(service('alertmanager').volumes).toContain('./alertmanager/alertmanager.notify.yml:/etc/alertmanager/alertmanager.notify.yml:ro');
+    // The default config without the Slack secret, the notifying one with it.
+    const command = String(service('alertmanager').command);
+    expect(command).toContain('config=/etc/alertmanager/alertmanager.yml;');
+    expect(command).toContain('[ -s /etc/alertmanager/secrets/slack_api_url ] && config=/etc/alertmanager/alertmanager.notify.yml;');
+    expect(command).toContain('--config.file=$$config');
+    // Each *_file of alertmanager.notify.yml is a secret mounted at that path.
+    const alertmanager = readYaml<{ global: Record<string, string> }>('deploy/alertmanager/alertmanager.notify.yml');
     const wanted = Object.entries(alertmanager.global).filter(([key]) => key.endsWith('_file')).map(([, value]) => value);
     const mounted = (service('alertmanager').secrets ?? []).map((secret) => (typeof secret === 'string' ? `/run/secrets/${secret}` : secret.target));
     expect(mounted.sort()).toEqual(wanted.sort());

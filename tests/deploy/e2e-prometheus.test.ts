@@ -9,7 +9,8 @@ import { findProvider } from '../../src/ai/catalogue';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { startTestExporter, type TestExporter } from '../helpers/exporter';
 import { startPrometheus, type PromAlert, type TestPrometheus } from './prometheus-server';
-import { alertFiles, dashboards, DEPLOY, withGrafanaMacros, type DashboardPanel } from './tools';
+import { PANEL_WINDOWS, shortenedPrometheusConfig, shortenedRuleFiles } from './shortened-stack';
+import { alertFiles, dashboards, recordingFiles, withGrafanaMacros, type DashboardPanel } from './tools';
 
 /**
  * End to end: the provider simulators, a fake AMAS writing its audit log, the real exporter, and a
@@ -24,9 +25,6 @@ const keyOf = (id: string): string => `e2e-${id}-key-0123456789`;
 const keyEnv = (id: string): string => `E2E_${id.toUpperCase()}_API_KEY`;
 
 /** Scrape intervals of the shipped jobs, shortened; the job names, paths and params stay. */
-const TEST_INTERVALS: Readonly<Record<string, string>> = { amas: '1s', 'amas-ai-providers': '2s', 'amas-security': '1s' };
-/** Grafana's interval macros: several scrapes per rate window, everything since the start as the range. */
-const PANEL_WINDOWS = { rate: '20s', range: '30m', interval: '5s' };
 
 /** Every bounded wait in this suite: polls every `stepMs` until `check` returns a value, or throws. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, stepMs = 500): Promise<T> {
@@ -45,41 +43,8 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** A Prometheus duration ("1m", "10m", "1h30m") in seconds. */
-const UNIT_SECONDS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
-function seconds(text: string): number {
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * (UNIT_SECONDS[unit ?? ''] ?? 0);
-  return total;
-}
 
-/** The shipped alert files with every `for:` 60 times shorter (at least 1 s); expressions unchanged. */
-function testAlertFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const file of alertFiles()) {
-    const parsed = YAML.parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ for?: string }> }> };
-    for (const rule of parsed.groups.flatMap((group) => group.rules)) if (rule.for) rule.for = `${Math.max(1, Math.round(seconds(rule.for) / 60))}s`;
-    files[`alerts/${path.basename(file)}`] = YAML.stringify(parsed);
-  }
-  return files;
-}
 
-/** The shipped prometheus.yml with the exporter as the target and short intervals; no Alertmanager. */
-function testPrometheusConfig(exporterPort: number): string {
-  type Job = { job_name: string; scrape_interval: string; scrape_timeout?: string; static_configs: Array<{ targets: string[] }> };
-  const config = YAML.parse(readFileSync(path.join(DEPLOY, 'prometheus', 'prometheus.yml'), 'utf8')) as { global: Record<string, string>; scrape_configs: Job[]; alerting?: unknown; rule_files: string[] };
-  config.global.scrape_interval = '1s';
-  config.global.evaluation_interval = '1s';
-  delete config.alerting;
-  for (const job of config.scrape_configs) {
-    const interval = TEST_INTERVALS[job.job_name];
-    if (!interval) throw new Error(`unexpected job ${job.job_name} in the shipped prometheus.yml`);
-    job.scrape_interval = interval;
-    job.scrape_timeout = interval;
-    job.static_configs = [{ targets: [`127.0.0.1:${exporterPort}`] }];
-  }
-  return YAML.stringify(config);
-}
 
 /**
  * A stand-in for AMAS: answers /health and writes one audit line per request it serves, and a
@@ -189,7 +154,7 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     amas = await startFakeAmas(path.join(dir, 'audit.log'));
     const env = { ...process.env, ...Object.fromEntries(PROVIDERS.map((id) => [keyEnv(id), keyOf(id)])) };
     exporter = await startTestExporter(exporterConfig(sim, amas.url, dir), { env });
-    prometheus = await startPrometheus(testPrometheusConfig(exporter.port), testAlertFiles());
+    prometheus = await startPrometheus(shortenedPrometheusConfig(exporter.port), shortenedRuleFiles());
   }, 90_000);
 
   afterAll(async () => {
@@ -227,7 +192,7 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     expect(await prom().query('count by (__name__) (count by (__name__, job) ({__name__=~"amas_.+"})) > 1')).toEqual([]);
   }, 70_000);
 
-  it('evaluates every shipped alert rule without error', async () => {
+  it('evaluates every shipped alert and recording rule without error', async () => {
     const rules = await eventually(
       'every rule evaluated',
       async () => {
@@ -236,8 +201,8 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
       },
       30_000,
     );
-    const shipped = alertFiles().flatMap((file) => (YAML.parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> }).groups.flatMap((group) => group.rules));
-    expect(rules.map((rule) => rule.name).sort()).toEqual(shipped.map((rule) => rule.alert).sort());
+    const shipped = [...alertFiles(), ...recordingFiles()].flatMap((file) => (YAML.parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; record?: string; expr: string }> }> }).groups.flatMap((group) => group.rules));
+    expect(rules.map((rule) => rule.name).sort()).toEqual(shipped.map((rule) => rule.alert ?? rule.record).sort());
     expect(rules.filter((rule) => rule.health !== 'ok').map((rule) => `${rule.name}: ${rule.lastError ?? ''}`)).toEqual([]);
     // And each expression, as written, is a query Prometheus accepts.
     for (const rule of shipped) await expect(prom().query(rule.expr)).resolves.toBeDefined();
@@ -252,10 +217,11 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     });
     // The audit log carries critical system_error violations and about 12% 5xx responses.
     const alerts = await eventually(
-      'AMASSecurityBreach and AMASHighErrorRate',
+      'AMASSecurityBreach, AMASHighErrorRate and the error-rate SLO burn alerts',
       async () => {
         const all = await prom().alerts();
-        return alertsNamed(all, 'AMASSecurityBreach').length > 0 && alertsNamed(all, 'AMASHighErrorRate').length > 0 ? all : undefined;
+        const expected = ['AMASSecurityBreach', 'AMASHighErrorRate', 'AMASSLOErrorRateBudgetBurnFast', 'AMASSLOErrorRateBudgetBurnSlow'];
+        return expected.every((name) => alertsNamed(all, name).length > 0) ? all : undefined;
       },
       60_000,
     ).catch((error: Error) => {
@@ -263,7 +229,8 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     });
     expect(alertsNamed(alerts, 'AMASSecurityBreach').map((alert) => alert.labels)).toEqual([expect.objectContaining({ severity: 'critical', team: 'security', event_type: 'system_error' })]);
     expect(Number(alertsNamed(alerts, 'AMASHighErrorRate')[0]?.value)).toBeGreaterThan(5);
-    expect([...new Set(alerts.map((alert) => alert.labels.alertname))].sort()).toEqual(['AMASHighErrorRate', 'AMASSecurityBreach']);
+    // The stand-in's 5xx share also burns the error-rate SLO's budget, fast and slow; nothing else fires.
+    expect([...new Set(alerts.map((alert) => alert.labels.alertname))].sort()).toEqual(['AMASHighErrorRate', 'AMASSLOErrorRateBudgetBurnFast', 'AMASSLOErrorRateBudgetBurnSlow', 'AMASSecurityBreach']);
   }, 130_000);
 
   it('raises AMASFakeAIDetected and AMASProviderDegraded when a provider turns fake', async () => {
@@ -278,7 +245,11 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     ).catch((error: Error) => {
       throw new Error(`${error.message}${context()}`);
     });
-    expect(fake[0]?.labels).toMatchObject({ severity: 'critical', team: 'security', provider: 'cerebras', reason: 'template' });
+    // One alert per provider: the reasons are in its annotations, not in labels that would split it.
+    expect(fake).toHaveLength(1);
+    expect(fake[0]?.labels).toMatchObject({ severity: 'critical', team: 'security', provider: 'cerebras' });
+    expect(fake[0]?.labels).not.toHaveProperty('reason');
+    expect(fake[0]?.annotations?.reasons).toContain('template');
     const degraded = await eventually(
       'AMASProviderDegraded for cerebras',
       async () => {
@@ -292,7 +263,7 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
     expect(alertsNamed(await prom().alerts(), 'AMASFakeAIDetected').map((alert) => alert.labels.provider)).toEqual(['cerebras']);
   }, 150_000);
 
-  it('returns data for every panel query of the three dashboards', async () => {
+  it('returns data for every panel query of the shipped dashboards', async () => {
     const targets = dashboards().flatMap(({ dashboard }) =>
       allPanels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `${dashboard.uid} / ${panel.title} / ${target.refId}`, target }))),
     );

@@ -8,9 +8,9 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IService } from 'kubernetes-models/v1/Service';
 import YAML from 'yaml';
 import { CATALOGUE } from '../../src/ai/catalogue';
-import { loadConfigFile } from '../../src/config/load';
+import { loadConfigFile } from '../../src/modules/config';
 import { typecheckManifests, type Manifest } from './kubernetes-typecheck';
-import { alertGroups, DEPLOY, describeRun, requireBinary, ROOT, run } from './tools';
+import { allRuleGroups, DEPLOY, describeRun, requireBinary, ROOT, run } from './tools';
 
 const DIR = path.join(DEPLOY, 'kubernetes');
 
@@ -171,11 +171,11 @@ describe('the shipped Kubernetes manifests', () => {
     expect((monitor.spec.endpoints[0]?.params?.exclude ?? []).flatMap((value) => value.split(',')).sort()).toEqual(['ai-providers', 'security']);
   });
 
-  it('the PrometheusRule is generated from the alert files and up to date', () => {
+  it('the PrometheusRule is generated from the alert and recording-rule files and up to date', () => {
     const check = run(process.execPath, [path.join(DEPLOY, 'scripts', 'render-prometheusrule.js'), '--check'], { cwd: ROOT });
     expect({ status: check.status, output: describeRun(check) }).toMatchObject({ status: 0 });
     const rule = find<{ spec: { groups: unknown[] } }>('PrometheusRule', 'amas');
-    expect(rule.spec.groups).toEqual(alertGroups());
+    expect(rule.spec.groups).toEqual(allRuleGroups());
   });
 
   it("the PrometheusRule's groups pass promtool check rules", () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { alertFiles, alertGroups, alertRules, DEPLOY, describeRun, readYaml, requireBinary, run } from './tools';
+import { alertFiles, alertGroups, alertRules, DEPLOY, describeRun, readYaml, recordingFiles, requireBinary, ROOT, run } from './tools';
 import { amasNamesIn, knownSampleNames } from './known-metrics';
 
 /** The seed guide's alerts: name, group, `for`, labels and the annotations kept word for word. */
@@ -21,7 +21,8 @@ const OPERATOR_ALERTS: ReadonlyArray<readonly [string, RegExp]> = [
   ['AMASExporterDown', /\bup\{/],
   ['AMASExporterResultsStale', /time\(\) - amas_probe_last_run_timestamp_seconds/],
   ['AMASExporterConfigReloadFailed', /amas_exporter_config_last_reload_successful == 0/],
-  ['AMASFakeAIDetected', /increase\(amas_provider_fake_ai_detected_total\[\w+\]\) > 0/],
+  ['AMASFakeAIDetected', /max by \(provider\) \(increase\(amas_provider_fake_ai_detected_total\[\w+\]\)\) > 0/],
+  ['AMASNoProviderConfigured', /count\(amas_provider_health\{status="unconfigured"\}\) == count\(amas_provider_health\)/],
   ['AMASProviderBudgetExhausted', /amas_provider_budget_remaining/],
   ['AMASDependencyDown', /amas_probe_success\{probe=~"[^"]+"\} == 0/],
   ['AMASLogTailStalled', /amas_exporter_log_last_line_timestamp_seconds/],
@@ -44,11 +45,11 @@ describe('the shipped Prometheus config and alert rules', () => {
   it.each(['prometheus.yml', 'prometheus-single-job.yml'])('promtool check config passes for %s, rule files included', (file) => {
     const result = run(promtool, ['check', 'config', path.join(DEPLOY, 'prometheus', file)]);
     expect({ status: result.status, output: describeRun(result) }).toMatchObject({ status: 0 });
-    expect(result.stdout).toMatch(/3 rule files found/);
+    expect(result.stdout).toMatch(new RegExp(`${alertFiles().length + recordingFiles().length} rule files found`));
   });
 
-  it('promtool check rules passes for every alert file', () => {
-    const result = run(promtool, ['check', 'rules', ...alertFiles()]);
+  it('promtool check rules passes for every alert and recording-rule file', () => {
+    const result = run(promtool, ['check', 'rules', ...alertFiles(), ...recordingFiles()]);
     expect({ status: result.status, output: describeRun(result) }).toMatchObject({ status: 0 });
   });
 
@@ -96,9 +97,41 @@ describe('the shipped Prometheus config and alert rules', () => {
   it.each(OPERATOR_ALERTS)('adds the operator alert %s', (name, pattern) => {
     const rule = alertRules().find((candidate) => candidate.alert === name);
     expect(rule?.expr).toMatch(pattern);
-    expect(['critical', 'warning']).toContain(rule?.labels?.severity);
+    expect(['critical', 'warning', 'info']).toContain(rule?.labels?.severity);
     expect(rule?.annotations?.summary).toBeTruthy();
     expect(rule?.annotations?.description).toBeTruthy();
+  });
+
+  it('gives every rule a runbook_url: the one configurable base (external label runbook_base_url) plus its own section of docs/alerts.md', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'alerts.md'), 'utf8');
+    // GitHub's heading anchors: lower case, spaces to dashes, punctuation dropped.
+    const anchors = new Set([...doc.matchAll(/^#{2,4} (.+)$/gm)].map(([, title]) => (title ?? '').trim().toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-')));
+    const problems = alertRules().flatMap((rule) => {
+      const expected = `{{ or $externalLabels.runbook_base_url "docs/alerts.md" }}#${rule.alert.toLowerCase()}`;
+      const url = rule.annotations?.runbook_url;
+      return [...(url === expected ? [] : [`${rule.alert}: runbook_url ${String(url)}`]), ...(anchors.has(rule.alert.toLowerCase()) ? [] : [`${rule.alert}: no section in docs/alerts.md`])];
+    });
+    expect(problems).toEqual([]);
+    expect(alertRules().length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('keeps all-down for configured providers and raises one fake-AI alert per provider with the reasons in its annotations', () => {
+    const rule = (name: string) => alertRules().find((candidate) => candidate.alert === name);
+    expect(rule('AMASAllProvidersDown')?.expr).toMatch(/sum\(amas_provider_health\) == 0\s+and\s+count\(amas_provider_health\{status!="unconfigured"\}\) > 0/);
+    expect(rule('AMASNoProviderConfigured')?.labels?.severity).toBe('info');
+    const fake = rule('AMASFakeAIDetected');
+    // Every branch aggregates by provider alone, so the reason label cannot split the alert.
+    expect(fake?.expr.match(/max by \(provider\)/g)).toHaveLength(2);
+    expect(fake?.annotations?.reasons).toMatch(/query .*amas_provider_fake_ai_detected_total.*sortByLabel "reason"/);
+    expect(fake?.annotations?.description).toMatch(/reasons: \{\{ range/);
+  });
+
+  it("records the seed's _total gauge names from the lint-clean exposed names", () => {
+    const groups = recordingFiles().flatMap((file) => (YAML.parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ record: string; expr: string }> }> }).groups);
+    const records = Object.fromEntries(groups.flatMap((group) => group.rules).map((rule) => [rule.record, rule.expr]));
+    expect(records).toMatchObject({ amas_active_sessions_total: 'amas_active_sessions', amas_concurrent_analyses_total: 'amas_concurrent_analyses' });
+    const known = knownSampleNames();
+    expect(Object.values(records).filter((expr) => amasNamesIn(expr).some((name) => !known.has(name)))).toEqual([]);
   });
 
   it('names only metrics the exporter defines', () => {
@@ -110,7 +143,7 @@ describe('the shipped Prometheus config and alert rules', () => {
   it("scrapes the seed's three jobs with each group once, and the single-job variant scrapes /metrics whole", () => {
     type ScrapeConfig = { job_name: string; scrape_interval: string; metrics_path: string; params?: Record<string, string[]>; static_configs: Array<{ targets: string[] }> };
     const three = readYaml<{ scrape_configs: ScrapeConfig[]; rule_files: string[] }>('deploy/prometheus/prometheus.yml');
-    expect(three.rule_files).toEqual(['alerts/*.yml']);
+    expect(three.rule_files).toEqual(expect.arrayContaining(['alerts/*.yml', 'rules/*.yml']));
     expect(three.scrape_configs.map((job) => [job.job_name, job.scrape_interval, job.metrics_path, job.static_configs[0]?.targets])).toEqual([
       ['amas', '5s', '/metrics', ['amas:8001']],
       ['amas-ai-providers', '30s', '/metrics/ai-providers', ['amas:8001']],

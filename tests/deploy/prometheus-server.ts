@@ -13,6 +13,7 @@ export interface PromSample {
 
 export interface PromAlert {
   readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
   readonly state: 'pending' | 'firing';
   readonly value: string;
 }

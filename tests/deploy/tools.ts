@@ -78,6 +78,20 @@ export function alertGroups(): RuleGroup[] {
   return alertFiles().flatMap((file) => (YAML.parse(readFileSync(file, 'utf8')) as { groups: RuleGroup[] }).groups);
 }
 
+/** The recording-rule files under deploy/prometheus/rules, in file-name order. */
+export function recordingFiles(): string[] {
+  const dir = path.join(DEPLOY, 'prometheus', 'rules');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.yml'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Every rule group Prometheus loads: the alert files, then the recording-rule files. */
+export function allRuleGroups(): unknown[] {
+  return [...alertFiles(), ...recordingFiles()].flatMap((file) => (YAML.parse(readFileSync(file, 'utf8')) as { groups: unknown[] }).groups);
+}
+
 /** Every alert rule of the alert files. */
 export function alertRules(): AlertRule[] {
   return alertGroups().flatMap((group) => group.rules);

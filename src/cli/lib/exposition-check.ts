@@ -4,6 +4,8 @@
  * outside the way Prometheus itself would reject it.
  */
 
+import type { LintFamily } from './exposition-lint';
+
 /** One sample line. */
 export interface Sample {
   readonly name: string;
@@ -17,6 +19,8 @@ export interface ExpositionReport {
   readonly types: ReadonlyMap<string, string>;
   /** Broken rules, each with its line number; empty when the text is valid. */
   readonly errors: readonly string[];
+  /** Every family with samples: name, type, HELP and label names, for the lint (exposition-lint.ts). */
+  readonly families: readonly LintFamily[];
 }
 
 export type ExpositionDialect = 'prometheus' | 'openmetrics';
@@ -81,6 +85,7 @@ interface FamilyState {
   help: boolean;
   sampled: boolean;
   closed: boolean;
+  labelNames: Set<string>;
 }
 
 /** Parses exposition text and lists every violated rule. */
@@ -94,7 +99,7 @@ export function checkExposition(text: string, dialect: ExpositionDialect): Expos
   let sawEof = false;
   const family = (name: string): FamilyState => {
     let state = families.get(name);
-    if (!state) families.set(name, (state = { help: false, sampled: false, closed: false }));
+    if (!state) families.set(name, (state = { help: false, sampled: false, closed: false, labelNames: new Set() }));
     return state;
   };
   const enter = (name: string, at: number): void => {
@@ -173,6 +178,7 @@ export function checkExposition(text: string, dialect: ExpositionDialect): Expos
     const owner = familyOf(name);
     enter(owner, at);
     family(owner).sampled = true;
+    for (const label of Object.keys(labels)) family(owner).labelNames.add(label);
     const key = `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
     if (seriesSeen.has(key)) errors.push(`line ${at}: duplicate series ${name}${JSON.stringify(labels)}`);
     seriesSeen.add(key);
@@ -183,7 +189,8 @@ export function checkExposition(text: string, dialect: ExpositionDialect): Expos
   if (dialect === 'prometheus' && sawEof) errors.push('"# EOF" in the Prometheus text format');
   errors.push(...checkHistograms(samples, families));
   const types = new Map([...families].filter(([, state]) => state.type).map(([name, state]) => [name, state.type as string]));
-  return { samples, types, errors };
+  const lintable = [...families].filter(([, state]) => state.sampled).map(([name, state]) => ({ name, type: state.type ?? 'untyped', help: state.help, labelNames: state.labelNames }));
+  return { samples, types, errors, families: lintable };
 }
 
 /** Each histogram series has a +Inf bucket equal to its _count, and its buckets never decrease. */

@@ -1,4 +1,5 @@
 import { checkExposition, type ExpositionDialect, type Sample } from './exposition-check';
+import { formatProblem, lintFamilies } from './exposition-lint';
 
 /** The outcome of one check of a running exporter. */
 export interface CheckOutcome {
@@ -35,17 +36,32 @@ export async function fetchText(base: string, path: string, timeoutMs: number, a
     const response = await fetch(new URL(path, base), { signal: AbortSignal.timeout(timeoutMs), headers: accept ? { accept } : {}, redirect: 'manual' });
     return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { status: 0, type: '', text: cause ?? (error instanceof Error ? error.name : String(error)) };
+    // fetch wraps the socket error: its code (ECONNREFUSED, ENOTFOUND), or a message such as "bad port".
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { status: 0, type: '', text: cause?.code ?? cause?.message ?? (error instanceof Error ? error.name : String(error)) };
   }
+}
+
+/** One sentence for a URL where nothing answered, from the error `fetchText` kept. */
+export function noAnswerDetail(error: string, timeoutMs: number): string {
+  if (error === 'ECONNREFUSED') return 'no answer (ECONNREFUSED): nothing listens there; check the port and that the exporter runs';
+  if (error === 'ENOTFOUND' || error === 'EAI_AGAIN') return `no answer (${error}): the host name does not resolve from here; check the URL`;
+  if (error === 'TimeoutError' || error === 'AbortError' || error === 'ETIMEDOUT') {
+    return `no answer within ${timeoutMs} ms: something accepts or drops the connection but does not reply; check the URL, a firewall or NetworkPolicy, or give more --timeout`;
+  }
+  if (error === 'bad port') return 'no answer (bad port): fetch refuses this port number; use the exporter\'s port (8001 by default)';
+  return `no answer (${error}): nothing answered there; check the URL, the port and that the exporter runs`;
 }
 
 const describe = (fetched: Fetched): string => (fetched.status === 0 ? `no answer (${fetched.text})` : `${fetched.status} ${fetched.type || 'no content type'}`);
 
+/** A content-type pattern as a reader would write it: `^application\/json\b` is application/json. */
+export const typeName = (type: RegExp): string => type.source.replace(/^\^/, '').replace(/\\b/g, '').replace(/\\/g, '');
+
 /** Checks status code and content type, and parses JSON when JSON is expected. */
 export function checkEndpoint(name: string, fetched: Fetched, statuses: readonly number[], type: RegExp): CheckOutcome & { json?: unknown } {
   if (!statuses.includes(fetched.status) || !type.test(fetched.type)) {
-    return { name, ok: false, detail: `${describe(fetched)}; expected ${statuses.join(' or ')} with ${type.source.replace(/\\/g, '')}` };
+    return { name, ok: false, detail: `${describe(fetched)}; expected ${statuses.join(' or ')} with ${typeName(type)}` };
   }
   if (!type.source.includes('json')) return { name, ok: true, detail: describe(fetched) };
   try {
@@ -83,6 +99,14 @@ export function checkMetricsText(name: string, fetched: Fetched, dialect: Exposi
   }
   if (report.samples.length === 0 && !allowEmpty) return { name, ok: false, detail: 'no samples' };
   return { name, ok: true, detail: `${report.types.size} families, ${report.samples.length} samples`, samples: report.samples };
+}
+
+/** The findings `promtool check metrics` would report for a text-format body (none: pass). */
+export function checkLint(name: string, fetched: Fetched): CheckOutcome {
+  const problems = lintFamilies(checkExposition(fetched.text, 'prometheus').families).map(formatProblem);
+  if (problems.length === 0) return { name, ok: true, detail: 'no finding' };
+  const more = problems.length > 3 ? ` (+${problems.length - 3} more)` : '';
+  return { name, ok: false, detail: `${problems.slice(0, 3).join('; ')}${more}` };
 }
 
 /** A probe as /api/status describes it; the interval gives each probe its own freshness bound. */

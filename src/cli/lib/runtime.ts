@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/errors';
-import { loadConfigFile } from '../../config/load';
-import type { ExporterConfig } from '../../config/schema';
+import { loadConfigFile } from '../../modules/config';
+import type { ExporterConfig } from '../../modules/config-schema';
 import type { Logger } from '../../logging/logger';
 import type { SecretStore } from '../../logging/redact';
 import type { Metrics } from '../../metrics/definitions';
@@ -9,12 +9,13 @@ import type { ProbeResult } from '../../probes/types';
 import type { ResultStore } from '../../scheduler/result-store';
 import { Scheduler, type ScheduledTask } from '../../scheduler/scheduler';
 import { assemble } from '../../runtime/assemble';
+import { EXIT } from '../exit-codes';
 import type { CommandArgs, CommandIo } from '../types';
 
 /** Exit code of every command whose config cannot be used (unreadable or invalid). */
-export const EXIT_CONFIG = 2;
+export const EXIT_CONFIG = EXIT.configUnusable;
 /** Exit code for a wrong command line (sysexits EX_USAGE, as main.ts uses for an unknown command). */
-export const EXIT_USAGE = 64;
+export const EXIT_USAGE = EXIT.usage;
 
 /**
  * What the exporter builds at start, built the same way for a command that runs once: the config,
