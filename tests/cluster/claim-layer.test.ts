@@ -128,7 +128,12 @@ test('Redis down: every call is a value with a reason, the mode degrades and com
   expect(roles).toEqual(['alone', 'skipped', 'alone', 'skipped']);
   expect(mode.state).toBe('degraded');
   await own.start();
-  await ready(client);
+  // The client's status may still read 'ready' from before the kill until it notices the closed
+  // socket: wait for a PING that the restarted server answers (bounded).
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (await client.ping().then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   expect((await planSlot(pod, mode, request())).kind).toBe('claim');
   expect(changes).toEqual(['standalone->connecting', 'connecting->shared', 'shared->degraded', 'degraded->shared']);
   client.disconnect();
