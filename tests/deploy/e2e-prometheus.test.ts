@@ -9,8 +9,8 @@ import { findProvider } from '../../src/ai/catalogue';
 import { startSimulator, type Simulator } from '../../src/simulator/server';
 import { startTestExporter, type TestExporter } from '../helpers/exporter';
 import { startPrometheus, type PromAlert, type TestPrometheus } from './prometheus-server';
-import { PANEL_WINDOWS, shortenedPrometheusConfig, shortenedRuleFiles } from './shortened-stack';
-import { alertFiles, dashboards, recordingFiles, withGrafanaMacros, type DashboardPanel } from './tools';
+import { panelsWithoutData, panelTargets, shortenedPrometheusConfig, shortenedRuleFiles } from './shortened-stack';
+import { alertFiles, dashboards, recordingFiles } from './tools';
 
 /**
  * End to end: the provider simulators, a fake AMAS writing its audit log, the real exporter, and a
@@ -120,7 +120,6 @@ function exporterConfig(sim: Simulator, amasUrl: string, dir: string): string {
   });
 }
 
-const allPanels = (panels: readonly DashboardPanel[]): DashboardPanel[] => panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
 const alertsNamed = (alerts: readonly PromAlert[], name: string): PromAlert[] => alerts.filter((alert) => alert.labels.alertname === name);
 
 describe('end to end: a real Prometheus scrapes the real exporter with the shipped scrape config, rules and dashboards', () => {
@@ -264,21 +263,9 @@ describe('end to end: a real Prometheus scrapes the real exporter with the shipp
   }, 150_000);
 
   it('returns data for every panel query of the shipped dashboards', async () => {
-    const targets = dashboards().flatMap(({ dashboard }) =>
-      allPanels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `${dashboard.uid} / ${panel.title} / ${target.refId}`, target }))),
-    );
+    const targets = panelTargets();
     expect(targets.length).toBeGreaterThan(10);
-    const empty = async (): Promise<string[]> => {
-      const missing: string[] = [];
-      const now = Date.now() / 1000;
-      for (const { where, target } of targets) {
-        const expr = withGrafanaMacros(target.expr, PANEL_WINDOWS);
-        const result = target.instant ? await prom().query(expr) : await prom().queryRange(expr, Math.floor(startedAt), Math.ceil(now), 2);
-        const points = result.flatMap((series) => (series.value ? [series.value] : (series.values ?? []))).filter(([, value]) => value !== 'NaN');
-        if (points.length === 0) missing.push(`${where}: ${expr}`);
-      }
-      return missing;
-    };
+    const empty = (): Promise<string[]> => panelsWithoutData(prom(), targets, startedAt);
     // Rate windows need a few scrapes of every event; wait (bounded) until every panel has data.
     const missing = await eventually('data for every panel', async () => {
       const found = await empty();

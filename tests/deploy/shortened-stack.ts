@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { alertFiles, DEPLOY, recordingFiles } from './tools';
+import type { TestPrometheus } from './prometheus-server';
+import { alertFiles, dashboards, DEPLOY, recordingFiles, withGrafanaMacros, type DashboardPanel } from './tools';
 
 /**
  * The shipped Prometheus layout made fast enough for a test: scrape and rule intervals of seconds,
@@ -47,4 +48,26 @@ export function shortenedPrometheusConfig(exporterPort: number): string {
     job.static_configs = [{ targets: [`127.0.0.1:${exporterPort}`] }];
   }
   return YAML.stringify(config);
+}
+
+const allPanels = (panels: readonly DashboardPanel[]): DashboardPanel[] => panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
+
+/** Every query of every shipped dashboard, named `<uid> / <panel title> / <refId>`. */
+export function panelTargets(): { where: string; target: NonNullable<DashboardPanel['targets']>[number] }[] {
+  return dashboards().flatMap(({ dashboard }) =>
+    allPanels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `${dashboard.uid} / ${panel.title} / ${target.refId}`, target }))),
+  );
+}
+
+/** The panel queries that return no point (NaN counts as none) since `startedAt` (epoch s), with Grafana's macros filled in. */
+export async function panelsWithoutData(prom: TestPrometheus, targets: ReturnType<typeof panelTargets>, startedAt: number): Promise<string[]> {
+  const missing: string[] = [];
+  const now = Math.ceil(Date.now() / 1000);
+  for (const { where, target } of targets) {
+    const expr = withGrafanaMacros(target.expr, PANEL_WINDOWS);
+    const result = target.instant ? await prom.query(expr) : await prom.queryRange(expr, Math.floor(startedAt), now, 2);
+    const points = result.flatMap((series) => (series.value ? [series.value] : (series.values ?? []))).filter(([, value]) => value !== 'NaN');
+    if (points.length === 0) missing.push(`${where}: ${expr}`);
+  }
+  return missing;
 }

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
 import { startPrometheus, type TestPrometheus } from '../deploy/prometheus-server';
-import { PANEL_WINDOWS, shortenedPrometheusConfig, shortenedRuleFiles } from '../deploy/shortened-stack';
-import { dashboards, ROOT, withGrafanaMacros, type DashboardPanel } from '../deploy/tools';
+import { panelsWithoutData, panelTargets, shortenedPrometheusConfig, shortenedRuleFiles } from '../deploy/shortened-stack';
+import { ROOT } from '../deploy/tools';
 
 /**
  * `npm run demo` as a new user runs it (the built code, scripts/demo.js), read through a real
@@ -68,7 +68,6 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 
 
 
-const allPanels = (panels: readonly DashboardPanel[]): DashboardPanel[] => panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
 
 describe('npm run demo, read through a real Prometheus', () => {
   let demo: RunningDemo | undefined;
@@ -116,21 +115,9 @@ describe('npm run demo, read through a real Prometheus', () => {
 
   it('returns data for every panel query of every shipped dashboard', async () => {
     const prom = prometheus as TestPrometheus;
-    const targets = dashboards().flatMap(({ dashboard }) =>
-      allPanels(dashboard.panels).flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `${dashboard.uid} / ${panel.title} / ${target.refId}`, target }))),
-    );
+    const targets = panelTargets();
     expect(targets.length).toBeGreaterThan(15);
-    const empty = async (): Promise<string[]> => {
-      const missing: string[] = [];
-      const now = Math.ceil(Date.now() / 1000);
-      for (const { where, target } of targets) {
-        const expr = withGrafanaMacros(target.expr, PANEL_WINDOWS);
-        const result = target.instant ? await prom.query(expr) : await prom.queryRange(expr, startedAt, now, 2);
-        const points = result.flatMap((series) => (series.value ? [series.value] : (series.values ?? []))).filter(([, value]) => value !== 'NaN');
-        if (points.length === 0) missing.push(`${where}: ${expr}`);
-      }
-      return missing;
-    };
+    const empty = (): Promise<string[]> => panelsWithoutData(prom, targets, startedAt);
     // Rate windows need a few scrapes of every event; wait (bounded) until every panel has data.
     const missing = await eventually('data for every panel', async () => {
       const found = await empty();
