@@ -25,7 +25,8 @@ const LONG_ITEMS_MIN = 28;
  * full window, not only once chance has spread the lengths.
  */
 export function itemsAfter(previous: number | null | undefined): number {
-  if (previous === null || previous === undefined || previous <= 0) return randomInt(ITEMS_MIN, ITEMS_MAX + 1);
+  // The first list is short or long too, never in between: the next one then differs by 14 or more.
+  if (previous === null || previous === undefined || previous <= 0) return randomInt(2) === 0 ? randomInt(ITEMS_MIN, SHORT_ITEMS_MAX + 1) : randomInt(LONG_ITEMS_MIN, ITEMS_MAX + 1);
   return previous <= (ITEMS_MIN + ITEMS_MAX) / 2 ? randomInt(LONG_ITEMS_MIN, ITEMS_MAX + 1) : randomInt(ITEMS_MIN, SHORT_ITEMS_MAX + 1);
 }
 

@@ -200,7 +200,12 @@ export class SourceTailer {
       return;
     }
     const fingerprint = await fingerprintOf(handle, FINGERPRINT_BYTES);
-    const { offset, copyOf, copy } = await this.startOffset(handle, stats.size, fingerprint, saved, now);
+    const start = await this.startOffset(handle, stats.size, fingerprint, saved, member.live, now);
+    if (start === 'partial_copy') {
+      await handle.close();
+      return;
+    }
+    const { offset, copyOf, copy } = start;
     const file = new TrackedFile(identity, member.path, handle, offset, fingerprint, this.newSplitter());
     this.options.logger.debug('log file opened', { component: 'logs', source: this.options.source.name, identity, path: member.path, offset, size: stats.size, saved: saved?.offset, copy });
     file.live = member.live;
@@ -214,8 +219,9 @@ export class SourceTailer {
    * starts with the bytes of a followed or truncated file, the offset reached in that file (it is a
    * copy); else the start, or on the very first start with `start_at: end` the end of the last line.
    */
-  private async startOffset(handle: FileHandle, size: number, fingerprint: Fingerprint, saved: FilePosition | undefined, now: number): Promise<{ offset: number; copyOf?: string; copy: boolean }> {
+  private async startOffset(handle: FileHandle, size: number, fingerprint: Fingerprint, saved: FilePosition | undefined, live: boolean, now: number): Promise<{ offset: number; copyOf?: string; copy: boolean } | 'partial_copy'> {
     const prefixOf = (bytes: number): Promise<Fingerprint> => (bytes === fingerprint.bytes ? Promise.resolve(fingerprint) : fingerprintOf(handle, bytes));
+    if (!saved && !live && (await this.isPartialCopy(size, prefixOf))) return 'partial_copy';
     if (saved) {
       if (sameFingerprint(await prefixOf(saved.fingerprint_bytes), saved) && saved.offset <= size) return { offset: saved.offset, copy: false };
       // The inode now holds another file, or this one was truncated while closed: read it whole.
@@ -236,6 +242,21 @@ export class SourceTailer {
     const { positions, source } = this.options;
     if (!this.firstPoll || positions.hadSource(source.name) || source.start_at === 'beginning') return { offset: 0, copy: false };
     return { offset: await lastLineEnd(handle, size, this.options.maxLineBytes), copy: false };
+  }
+
+  /**
+   * A new rotated file holding nothing but the first bytes of an open file, fewer than were read of
+   * it: copytruncate's copy while it is still being written (it is made in chunks). Read now, it
+   * would be taken for a new file and counted from its start; once it is whole (or the original is
+   * truncated, which logrotate does only after the copy) it is matched by its first bytes instead.
+   */
+  private async isPartialCopy(size: number, prefixOf: (bytes: number) => Promise<Fingerprint>): Promise<boolean> {
+    const bytes = Math.min(size, FINGERPRINT_BYTES);
+    for (const original of this.files.values()) {
+      if (original.committed <= size || original.fingerprint.bytes < bytes) continue;
+      if (sameFingerprint(await prefixOf(bytes), await original.prefix(bytes))) return true;
+    }
+    return false;
   }
 
   private async readAll(): Promise<boolean> {

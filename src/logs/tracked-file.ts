@@ -83,6 +83,11 @@ export class TrackedFile {
     return stats;
   }
 
+  /** Fingerprint of the file's first `bytes` bytes as they are now. */
+  prefix(bytes: number): Promise<Fingerprint> {
+    return bytes === this.fingerprint.bytes ? Promise.resolve(this.fingerprint) : fingerprintOf(this.handle, bytes);
+  }
+
   /** Moves on to `offset`, a line end (bytes before it were read from a copy of this file). */
   skipTo(offset: number): void {
     this.splitter.reset();

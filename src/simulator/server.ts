@@ -4,6 +4,7 @@ import { baseUrlFor } from './base-url';
 import { earlyPlan, generationPlan, keyPlan, modelsPlan, type Plan } from './behaviour';
 import { handleControl } from './control';
 import { executePlan, type Cleanups } from './execute-plan';
+import { LoopGaps } from './loop-gaps';
 import { SimProviderState, type SimProviderView } from './provider-state';
 import { recordOf } from './request-record';
 import { simProviderSchema, type EndpointKind, type SimControl, type SimMode, type SimOptions, type SimProviderSpec, type SimRequestRecord } from './types';
@@ -97,10 +98,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     providers.set(parsed.id, new SimProviderState(parsed));
   }
   const cleanups: Cleanups = new Set();
+  const gaps = new LoopGaps();
   let origin = '';
   const baseUrlOf = (state: SimProviderState): string => baseUrlFor(origin, state.spec.id, state.spec.style);
 
   const server = http.createServer((req, res) => {
+    const handledAt = performance.now();
     void (async () => {
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', origin);
@@ -113,7 +116,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const path = match[2] ?? '/';
       const { kind, plan } = planRequest(state, method, path, url, req, body);
       const record = state.record(recordOf(kind, method, url, req.headers, body, state.spec.api_key));
-      record.status = await executePlan(plan, req, res, cleanups, (ms) => (record.lateMs = Math.round(ms)));
+      let timerLate = 0;
+      record.status = await executePlan(plan, req, res, cleanups, (ms) => (timerLate = ms));
+      record.lateMs = Math.round(Math.max(timerLate, gaps.worstSince(handledAt)));
     })().catch(() => {
       // A failure while answering is the simulator's own bug; drop the connection rather than crash the test run.
       req.socket.destroy();
@@ -146,6 +151,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     close: () =>
       new Promise<void>((resolve) => {
         for (const cleanup of [...cleanups]) cleanup();
+        gaps.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

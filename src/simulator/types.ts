@@ -79,8 +79,9 @@ export interface SimRequestRecord {
   /** The status sent, or null while pending or when the socket was dropped. */
   status: number | null;
   /**
-   * How much later than planned the reply went out (ms): the simulator's own thread was starved of
-   * CPU. A test judging latency can tell its harness's starvation from the provider's behaviour.
+   * How much the simulator's own thread delayed this reply (ms): its timer fired late, or its loop
+   * stalled while the request arrived or waited (starved of CPU). A test judging latency can tell
+   * its harness's starvation from the provider's behaviour.
    */
   lateMs?: number;
 }

@@ -30,8 +30,13 @@ describe('the egress canary', () => {
     exporter = await startTestExporter(await unreachableConfig(`http://127.0.0.1:${await freePort()}`), { env });
     await waitFor(async () => (await request(exporter.url).get('/metrics')).text.includes('amas_exporter_egress_up 0'), 10_000, 100);
     await waitFor(() => ['far_openai', 'far_gemini', 'far_ollama'].every((id) => (exporter.exporter.store.get(`ai_${id}_validation`)?.runs ?? 0) >= 1), 10_000, 100);
-    const metrics = (await request(exporter.url).get('/metrics')).text;
-    for (const id of ['far_openai', 'far_gemini', 'far_ollama']) expect(metrics).toContain(`amas_provider_health{provider="${id}",status="unknown"} 0`);
+    // /metrics and /health are rendered on change (coalesced): wait until both show the runs.
+    const unknownLines = ['far_openai', 'far_gemini', 'far_ollama'].map((id) => `amas_provider_health{provider="${id}",status="unknown"} 0`);
+    await waitFor(async () => {
+      const text = (await request(exporter.url).get('/metrics')).text;
+      return unknownLines.every((line) => text.includes(line));
+    }, 10_000, 100);
+    await waitFor(async () => ((await request(exporter.url).get('/health')).body.checks as { name: string; reason?: string }[]).filter((check) => check.name.startsWith('ai_provider_') && check.reason === 'egress').length === 3, 10_000, 100);
     const health = await request(exporter.url).get('/health');
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('degraded');

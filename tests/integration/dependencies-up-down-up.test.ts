@@ -38,11 +38,18 @@ probes:
   });
 
   it('is followed by /metrics and /health within an interval or two', async () => {
-    await waitFor(async () => (await state(exporter, probe, service)).success === 1, 15_000, 200);
+    // /metrics and /health are rendered on change, each coalesced: wait until both show the run.
+    await waitFor(async () => {
+      const now = await state(exporter, probe, service);
+      return now.success === 1 && now.service === 'healthy';
+    }, 15_000, 200);
     expect((await state(exporter, probe, service)).service).toBe('healthy');
 
     await server.stop();
-    await waitFor(async () => (await state(exporter, probe, service)).success === 0, 15_000, 200);
+    await waitFor(async () => {
+      const now = await state(exporter, probe, service);
+      return now.success === 0 && now.service === 'unhealthy';
+    }, 15_000, 200);
     const down = await request(exporter.url).get('/health');
     expect(down.status).toBe(503);
     expect(down.body.services[service]).toBe('unhealthy');
@@ -50,7 +57,10 @@ probes:
     expect(failures.text).toMatch(new RegExp(`amas_probe_failures_total\\{probe="${probe}",reason="connect_refused"\\} [1-9]`));
 
     await server.start();
-    await waitFor(async () => (await state(exporter, probe, service)).success === 1, 15_000, 200);
+    await waitFor(async () => {
+      const now = await state(exporter, probe, service);
+      return now.success === 1 && now.service === 'healthy';
+    }, 15_000, 200);
     const up = await request(exporter.url).get('/health');
     expect(up.status).toBe(200);
     expect(up.body.services[service]).toBe('healthy');
