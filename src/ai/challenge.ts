@@ -15,7 +15,14 @@ export const ITEMS_REQUIRED = 0.6;
 
 /** Upper end of the short half of the items range; the long half starts well above it. */
 const SHORT_ITEMS_MAX = 14;
-const LONG_ITEMS_MIN = 28;
+export const LONG_ITEMS_MIN = 28;
+
+/**
+ * The challenge the streaming check sends: the run's own, with a long count list when the run's
+ * was short, so the stream carries enough content chunks to tell a model writing from a buffer
+ * flushed at once (stream-check.ts needs BURST_MIN_CHUNKS).
+ */
+export const streamChallenge = (challenge: ChallengeValues): ChallengeValues => ({ ...challenge, items: Math.max(challenge.items ?? 0, LONG_ITEMS_MIN) });
 
 /**
  * How many items to ask for. After a short list comes a long one and after a long one a short

@@ -1,14 +1,15 @@
 import { adapterFor } from './adapters/registry';
 import { costUsd } from './budget';
 import type { ChallengeValues } from './challenge-text';
-import { challengePrompt } from './challenge-text';
+import { challengePrompt, expectedAnswer } from './challenge-text';
+import { streamChallenge } from './challenge';
 import type { ProviderState } from './ladder-state';
 import type { LadderHooks } from './ladder-validation';
 import type { PaidOutcome } from './paid-gate';
 import { generate } from './provider-client';
 import type { ResolvedProvider } from './resolve-providers';
 import { callError, fakeAi, validated } from './run-result';
-import { streamCheck } from './stream-check';
+import { streamCheck, type StreamVerdict } from './stream-check';
 import { createValidatorSet, REASON_PRECEDENCE, type ValidatorSet } from './validators/registry';
 import { flag, pass, type ValidatorVerdict } from './validators/types';
 
@@ -25,6 +26,21 @@ export function validatorsOf(provider: ResolvedProvider): ValidatorSet {
     validatorSets.set(provider, set);
   }
   return set;
+}
+
+/**
+ * The streamed call and its spend. A stream reports no usage this check reads, so its size is
+ * estimated: the first call's prompt, and the longer of the first answer and the expected one.
+ */
+async function streamedCall(state: ProviderState, challenge: ChallengeValues, first: { promptTokens: number; completionTokens: number }, signal: AbortSignal): Promise<StreamVerdict & { costUsd: number }> {
+  const provider = state.provider;
+  const asked = streamChallenge(challenge);
+  const spec = adapterFor(provider.style).generationRequest(provider.endpoint, { user: challengePrompt(asked), maxTokens: provider.maxTokens, temperature: provider.temperature });
+  const streamed = await streamCheck(provider.style, spec, provider.endpoint.apiKey, asked, signal);
+  const completionTokens = Math.max(first.completionTokens, Math.ceil(expectedAnswer(asked).length / CHARS_PER_TOKEN));
+  const usd = costUsd(first.promptTokens, completionTokens, provider.price);
+  state.budget.record({ requests: 1, tokens: first.promptTokens + completionTokens, usd });
+  return { ...streamed, costUsd: usd };
 }
 
 /**
@@ -88,16 +104,13 @@ export async function paidStep(state: ProviderState, challenge: ChallengeValues,
   });
   hooks.paidCall(state, { status: 'success', validated: flagged === undefined, latencySeconds: call.elapsedMs / 1000, usage: reply.usage, costUsd: cost });
 
-  // The streaming check: the same prompt once more, streamed, judged as a stream.
+  // The streaming check: the same challenge once more (with a long list: enough chunks to judge), streamed, judged as a stream.
   let worst: (ValidatorVerdict & { ok: false }) | undefined = flagged;
   let streamVerdict: ValidatorVerdict | undefined;
   if (provider.stream) {
-    const spec = adapterFor(provider.style).generationRequest(provider.endpoint, { user: prompt, maxTokens: provider.maxTokens, temperature: provider.temperature });
-    const streamed = await streamCheck(provider.style, spec, provider.endpoint.apiKey, challenge, signal);
-    // Its size is the first call's: spend it the same way.
-    state.budget.record({ requests: 1, tokens: counted.totalTokens, usd: cost });
+    const streamed = await streamedCall(state, challenge, counted, signal);
     if (streamed.ok || streamed.fake) {
-      hooks.paidCall(state, { status: 'success', validated: streamed.ok, latencySeconds: null, usage: null, costUsd: cost, stream: { ttftSeconds: streamed.ttftMs === null ? null : streamed.ttftMs / 1000, gapsSeconds: streamed.gapsMs.map((ms) => ms / 1000) } });
+      hooks.paidCall(state, { status: 'success', validated: streamed.ok, latencySeconds: null, usage: null, costUsd: streamed.costUsd, stream: { ttftSeconds: streamed.ttftMs === null ? null : streamed.ttftMs / 1000, gapsSeconds: streamed.gapsMs.map((ms) => ms / 1000) } });
     }
     streamVerdict = streamed.ok ? pass(streamed.detail) : streamed.fake ? flag('stream', streamed.detail) : pass(`not judged: ${streamed.detail}`);
     if (!streamVerdict.ok && (!worst || REASON_PRECEDENCE.indexOf('stream') < REASON_PRECEDENCE.indexOf(worst.reason))) worst = streamVerdict;

@@ -19,12 +19,17 @@ export function iqr(values: readonly number[]): number {
   return sorted.length < 2 ? 0 : at(0.75) - at(0.25);
 }
 
-/** Range of the middle 60 % of the values (the top and bottom 20 % left out, at least one each). */
-export function trimmedSpread(values: readonly number[]): number {
+/**
+ * Range of the lowest 75 % of the latencies (the top quarter left out, at least one). A stall or a
+ * slow packet only ever lengthens a latency, so only the top is cut: a fixed delay stays tight at
+ * its bottom, while honest latencies that happen to bunch in the middle still count their fastest.
+ * Cutting both ends read honest series as flat several times more often (docs/fake-ai-validation.md).
+ */
+export function lowerSpread(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length < 3) return 0;
-  const cut = Math.max(1, Math.floor(sorted.length * 0.2));
-  return (sorted[sorted.length - 1 - cut] as number) - (sorted[cut] as number);
+  const cut = Math.max(1, Math.floor(sorted.length * 0.25));
+  return (sorted[sorted.length - 1 - cut] as number) - (sorted[0] as number);
 }
 
 /**

@@ -27,7 +27,11 @@ export class ClusterMode {
   private readonly degradedSlots = new Map<string, number>();
   private fallbackEvery = 1;
 
-  constructor(private readonly onChange: (change: ModeChange) => void = () => undefined) {}
+  constructor(
+    private readonly onChange: (change: ModeChange) => void = () => undefined,
+    /** Every failed Redis call, whichever part of the fleet code made it (slots, heartbeat). */
+    private readonly onFailure: (reason: RedisFailure) => void = () => undefined,
+  ) {}
 
   get state(): ClusterState {
     return this.current;
@@ -48,6 +52,7 @@ export class ClusterMode {
   }
 
   failed(reason: RedisFailure, message: string): void {
+    this.onFailure(reason);
     if (this.current === 'shared' || this.current === 'connecting') this.move('degraded', reason, message);
   }
 

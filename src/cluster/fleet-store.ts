@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { withLoopTimeDeadline } from '../lib/loop-time-deadline';
 import { providerKeys } from './keys';
 import type { FleetClient } from './redis-connection';
 import { CLAIM_SCRIPT, PUBLISH_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT } from './scripts';
@@ -61,6 +62,11 @@ export interface FleetStoreSettings {
   /** How long a published result is kept (it is reported stale long before). */
   readonly resultTtlMs: number;
   readonly historyMax: number;
+  /**
+   * A call slower than this fails as `timeout`, counted on this pod's running loop (see
+   * lib/loop-time-deadline.ts); undefined: only the client's own timeout applies.
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -114,17 +120,20 @@ export class FleetStore {
   }
 
   private async attempt<T>(work: () => Promise<T>): Promise<StoreResult<T>> {
+    const timeoutMs = this.settings.commandTimeoutMs;
     try {
-      return { ok: true, value: await work() };
+      const value = timeoutMs === undefined ? await work() : await withLoopTimeDeadline(work(), timeoutMs, () => new Error(`Redis did not answer within ${timeoutMs} ms (command timed out)`));
+      return { ok: true, value };
     } catch (error) {
       return { ok: false, ...classifyRedisError(error) };
     }
   }
 
   /** PING; while the connection is still being set up, waits for it up to `waitMs` first. */
-  ping(waitMs = 0): Promise<StoreResult<void>> {
+  async ping(waitMs = 0): Promise<StoreResult<void>> {
+    // The wait for the connection is outside the command's deadline: only the PING is timed.
+    if (waitMs > 0 && this.client.status !== 'ready') await this.whenReady(waitMs);
     return this.attempt(async () => {
-      if (waitMs > 0 && this.client.status !== 'ready') await this.whenReady(waitMs);
       await this.client.ping();
     });
   }

@@ -60,7 +60,7 @@ export function createFleetAiModule(deps: ModuleDeps): AiProvidersModule {
     const fields = { from: change.from, to: change.to, reason: change.reason, detail: change.message ? deps.secrets.redact(change.message) : undefined };
     if (change.to === 'degraded') logger.warn('fleet mode degraded: validating alone until Redis answers', fields);
     else logger.info('fleet state changed', fields);
-  });
+  }, (reason) => metrics.clusterRedisFailures.inc({ reason }));
   const gate = new FleetGate({
     pod: () => settings?.pod ?? hostname(),
     redact: (text) => deps.secrets.redact(text),
@@ -79,10 +79,6 @@ export function createFleetAiModule(deps: ModuleDeps): AiProvidersModule {
     onSlot: (provider, role) => metrics.clusterSlots.inc({ provider, role }),
     logger,
   });
-  const countFailure = (reason: 'timeout' | 'connect' | 'error', message: string): void => {
-    metrics.clusterRedisFailures.inc({ reason });
-    mode.failed(reason, message);
-  };
 
   async function disconnect(): Promise<void> {
     const old = connection;
@@ -93,19 +89,22 @@ export function createFleetAiModule(deps: ModuleDeps): AiProvidersModule {
   }
 
   async function connect(next: FleetSettings, historyMax: number, leaseMs: number, maxAgeMs: number): Promise<void> {
-    const storeSettings = { cluster: next.config.name, pod: next.pod, leaseMs, resultTtlMs: Math.max(maxAgeMs * 2, 3_600_000), historyMax };
+    const commandTimeoutMs = next.config.command_timeout;
+    const storeSettings = { cluster: next.config.name, pod: next.pod, leaseMs, resultTtlMs: Math.max(maxAgeMs * 2, 3_600_000), historyMax, commandTimeoutMs };
     const key = `${next.url}|${next.config.command_timeout}`;
     if (connection?.key === key) return connection.store.setSettings(storeSettings);
     await disconnect();
     const target = parseRedisUrl(next.url);
     for (const secret of target.secrets) deps.secrets.add(secret);
     const connectTimeoutMs = Math.max(1000, next.config.command_timeout * 2);
-    const client = target.connect({ commandTimeoutMs: next.config.command_timeout, connectTimeoutMs });
+    // The store times each call on the running loop; the client's own timer only frees commands a
+    // hung server never answers, well after the store gave up on them.
+    const client = target.connect({ commandTimeoutMs: Math.max(10_000, 5 * commandTimeoutMs), connectTimeoutMs });
     // ioredis reports connection trouble as events; the slots and the heartbeat count it.
     client.on('error', (error: Error) => logger.debug('fleet redis connection problem', { redis: target.display, detail: deps.secrets.redact(error.message) }));
     const store = new FleetStore(client, storeSettings);
     const heartbeat = setInterval(() => {
-      void store.ping(connectTimeoutMs).then((result) => (result.ok ? mode.succeeded() : countFailure(result.reason, result.message)));
+      void store.ping(connectTimeoutMs).then((result) => (result.ok ? mode.succeeded() : mode.failed(result.reason, result.message)));
     }, HEARTBEAT_MS);
     heartbeat.unref();
     connection = { key, display: target.display, client, store, heartbeat };

@@ -22,16 +22,24 @@ function exited(child: ChildProcess | undefined): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** A private Redis that can also hang: SIGSTOP keeps its connections open and answers nothing. */
+export interface PrivateRedis extends PrivateServer {
+  pause(): void;
+  resume(): void;
+}
+
 /** A Redis of the test's own; with `password`, clients must authenticate (`requirepass`). */
-export async function startPrivateRedis(options: { password?: string } = {}): Promise<PrivateServer> {
+export async function startPrivateRedis(options: { password?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}/0`;
   const auth = options.password === undefined ? [] : ['--requirepass', options.password];
   const cliAuth = options.password === undefined ? [] : ['--no-auth-warning', '-a', options.password];
-  const server: PrivateServer = {
+  const server: PrivateRedis = {
     port,
     url,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
       await waitFor(async () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { largestCluster, median, theilSen, trimmedSpread } from '../timing-stats';
+import { largestCluster, median, theilSen, lowerSpread } from '../timing-stats';
 import { flag, pass, type ReplySample, type ValidationContext, type ValidatorDefinition } from './types';
 
 export { largestCluster } from '../timing-stats';
@@ -16,7 +16,7 @@ const schema = z
     identical_tolerance_ratio: z.number().min(0).max(0.5).default(0.01).describe('Relative part of the tolerance: this share of the window’s median latency, so jitter on a slow fake does not hide it.'),
     window: z.number().int().min(3).max(100).default(12).describe('Latest replies (this one included) behind the flat-latency rule.'),
     min_runs: z.number().int().min(3).max(100).default(8).describe('Replies needed before the flat-latency rule judges.'),
-    flat_dispersion: z.number().min(0).max(2).default(0.1).describe('Latencies whose spread (the middle 60 %, so a stall or a slow packet does not count) is below this share of their median are "flat"; 0 turns the rule off.'),
+    flat_dispersion: z.number().min(0).max(2).default(0.1).describe('Latencies whose spread (of the lowest 75 %: a stall or a slow packet only lengthens a latency, so the top quarter does not count) is below this share of their median are "flat"; 0 turns the rule off.'),
     max_loop_lag_ms: z.number().min(1).max(10_000).default(25).describe('A reply during which the exporter’s own exchange worker ran later than this (CPU starvation: a throttled pod, an overloaded node) is left out of the series rules; starvation delivers replies late and in bunches, which looks like a fixed delay.'),
     min_growth_ratio: z.number().min(0).max(2).default(0.1).describe('A live model’s latency grows with its output; growth across the asked-for lengths below this share of the median latency, with flat latencies, is a fixed delay.'),
   })
@@ -65,7 +65,7 @@ function flatLatency(ctx: ValidationContext, config: TimingConfig): string | und
   const latencies = points.map((point) => point.y);
   const mid = median(latencies);
   if (!(mid > 0)) return undefined;
-  const dispersion = trimmedSpread(latencies) / mid;
+  const dispersion = lowerSpread(latencies) / mid;
   const growth = theilSen(points) * (high - low);
   if (dispersion < config.flat_dispersion && growth < config.min_growth_ratio * mid) {
     return `over the last ${series.length} replies latency stays at ${mid.toFixed(0)} ms (spread ${(dispersion * 100).toFixed(1)} % of the median) while output ranged ${low}..${high} tokens; it grew ${growth.toFixed(0)} ms: a fixed delay, not a model`;

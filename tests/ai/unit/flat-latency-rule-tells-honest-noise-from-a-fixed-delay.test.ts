@@ -1,0 +1,91 @@
+import { challengePrompt, expectedAnswer, type ChallengeValues } from '../../../src/ai/challenge-text';
+import { itemsAfter } from '../../../src/ai/challenge';
+import type { NormalizedReply } from '../../../src/ai/types';
+import { validatorDefinitions, validatorSettingsSchema } from '../../../src/ai/validators/registry';
+import type { ReplySample, ValidationContext } from '../../../src/ai/validators/types';
+
+/**
+ * The flat-latency rule judged on thousands of seeded synthetic series: an honest model whose
+ * latency is a wide random base plus a few ms per token (the shape that once read as "flat" about
+ * once in 40 providers per 50 runs, when bunched middles passed for a fixed delay), and a fixed
+ * delay with jitter and the odd stall. Both sides are counted, so loosening one breaks the other.
+ */
+const timing = validatorDefinitions.timing.create(validatorSettingsSchema.parse({}).timing);
+
+/** mulberry32: a small seeded generator for the latencies (the lengths come from the exporter's own itemsAfter). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Series {
+  /** Latency of a reply of `tokens` output tokens. */
+  latency: (tokens: number, random: () => number) => number;
+  /** Output tokens of a reply whose answer is `answerTokens` long (a reasoning model also thinks). */
+  tokens: (answerTokens: number) => number;
+}
+
+const HONEST_REASONING: Series = {
+  latency: (tokens, random) => 250 + random() * 350 + 3 * tokens + random() * 4,
+  tokens: (answer) => 2 * answer + 35,
+};
+const FIXED_DELAY: Series = {
+  latency: (_tokens, random) => 250 + random() * 9 + (random() < 0.1 ? random() * 60 : random() * 4),
+  tokens: (answer) => answer,
+};
+
+const reply = (text: string, completionTokens: number): NormalizedReply => ({
+  text,
+  reasoning: '',
+  model: 'sim-model',
+  id: 'id-1',
+  usage: { promptTokens: 44, completionTokens, totalTokens: 44 + completionTokens },
+  finishReason: 'stop',
+  headers: { requestId: null, rateLimitRemainingRequests: null, rateLimitRemainingTokens: null, retryAfterSeconds: null },
+});
+
+/** Runs the timing check over `runs` replies of one provider; returns which runs it flagged. */
+function judge(series: Series, runs: number, random: () => number): boolean[] {
+  const samples: ReplySample[] = [];
+  const flagged: boolean[] = [];
+  let items: number | undefined;
+  for (let run = 0; run < runs; run += 1) {
+    items = itemsAfter(items);
+    const values: ChallengeValues = { code: 'K7QX2M9P', a: 417, b: 288, items };
+    const answer = expectedAnswer(values);
+    const tokens = series.tokens(Math.ceil(answer.length / 4));
+    const latencyMs = series.latency(tokens, random);
+    const ctx: ValidationContext = {
+      provider: { id: 'p', style: 'openai', baseUrl: 'http://127.0.0.1:1/v1', model: 'sim-model', reasoning: false },
+      challenge: values,
+      prompt: challengePrompt(values),
+      maxTokens: 1024,
+      reply: reply(answer, tokens),
+      latencyMs,
+      sentAt: 0,
+      receivedAt: latencyMs,
+      windows: { challenges: [], replyIds: [], replies: [], latenciesMs: samples.map((s) => s.latencyMs), samples: [...samples], seenCode: () => false },
+    };
+    flagged.push(!timing.check(ctx).ok);
+    samples.push({ latencyMs, completionTokens: tokens, promptTokens: 44, items, textChars: answer.length, createdAt: null, at: run });
+  }
+  return flagged;
+}
+
+describe('the flat-latency rule', () => {
+  it('flags fewer than 1 in 200 honest providers over 50 runs, yet nearly every run of a fixed delay', () => {
+    const random = seeded(20261204);
+    const providers = 2000;
+    const honestFlagged = Array.from({ length: providers }, () => judge(HONEST_REASONING, 50, random)).filter((runs) => runs.some(Boolean)).length;
+    expect(honestFlagged / providers).toBeLessThan(1 / 200);
+    // From the rule's 8th reply on (min_runs), a fixed delay is flagged on all but a few runs.
+    const fixed = Array.from({ length: 200 }, () => judge(FIXED_DELAY, 50, random).slice(7)).flat();
+    expect(fixed.filter(Boolean).length / fixed.length).toBeGreaterThan(0.95);
+  });
+});
