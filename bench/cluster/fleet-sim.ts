@@ -44,6 +44,8 @@ function configFor(options: FleetSimOptions, index: number): ExporterConfig {
         api_key: options.key,
         price_usd_per_million_tokens: { input: 2.5, output: 10 },
         rungs: { validation: { interval: `${options.periodMs}ms`, timeout: '1s' } },
+        // Counted at the simulator as one generation per slot: the streaming check's second call is left out.
+        stream: false,
       },
     ]),
   );

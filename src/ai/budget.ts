@@ -24,6 +24,12 @@ export function costUsd(promptTokens: number, completionTokens: number, price: P
 }
 
 /** The spend of one call: its tokens, priced. */
+/** The most one call can cost: the prompt (generously estimated) plus the full output cap. */
+export function worstCase(prompt: string, provider: { readonly maxTokens: number; readonly price: Price }): BudgetAmounts {
+  const promptTokens = Math.ceil(prompt.length / 3) + 32;
+  return { requests: 1, tokens: promptTokens + provider.maxTokens, usd: costUsd(promptTokens, provider.maxTokens, provider.price) };
+}
+
 export function spendOf(usage: TokenUsage, price: Price): BudgetAmounts {
   return { requests: 1, tokens: usage.totalTokens, usd: costUsd(usage.promptTokens, usage.completionTokens, price) };
 }

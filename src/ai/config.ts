@@ -71,7 +71,8 @@ const providerSchema = z
     rungs: z.object({ reachability: rungOverride().optional(), metadata: rungOverride().optional(), validation: rungOverride(DURATION_BOUNDS.paidInterval).optional() }).strict().optional(),
     validators: validatorOverridesSchema.optional(),
     budget: budgetOverride.optional(),
-    stream: z.boolean().optional().describe('Also make a streamed call in each validation and judge the stream: well formed, answering the challenge, chunks spread over time (styles openai, anthropic, gemini, cohere; default off, as it doubles the paid calls).'),
+    stream: z.boolean().optional().describe('Make the streaming check’s streamed call (styles openai, anthropic, gemini, cohere); overrides ai.stream.'),
+    stream_every: z.number().int().min(1).max(1000).optional().describe('Overrides ai.stream_every for this provider.'),
   })
   .strict();
 /** One provider's overrides as parsed (durations in milliseconds). */
@@ -103,6 +104,8 @@ export const aiConfigSchema = z
     max_tokens: z.number().int().min(16).max(32_768).default(128).describe('Output cap of the validation call for ordinary models (the answer lists up to 40 numbers).'),
     reasoning_max_tokens: z.number().int().min(256).max(32_768).default(1024).describe('Output cap for reasoning models: room to think, then answer.'),
     temperature: z.number().min(0).max(2).default(0),
+    stream: z.boolean().default(true).describe('The streaming check: a validation also makes a streamed call and judges the stream (well formed, answering the challenge, chunks spread over time), for providers whose style streams (openai, anthropic, gemini, cohere).'),
+    stream_every: z.number().int().min(1).max(1000).default(4).describe('The streamed call is made on one validation in this many (1: every one), counted over the provider’s shared history, and on every validation while the provider is flagged for its stream. Each streamed call is a second paid call.'),
     validators: validatorSettingsSchema.prefault({}),
     budget: budgetSchema.prefault({}).describe('Daily limits per provider; over a limit the validation is skipped and reported unknown.'),
     prices: z.record(z.string().min(1), price).default({}).describe('USD per million tokens by model name; overrides the catalogue’s estimate.'),

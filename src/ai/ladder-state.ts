@@ -149,7 +149,7 @@ export class ProviderState {
 
   recordRun(run: ValidationRun, requestedItems: number | null = null): void {
     this.verdict = nextVerdict(this.verdict, run.result, run.startedAt, this.settings.verdict.clearAfter);
-    const entry: HistoryEntry = { at: run.startedAt, result: run.result.result, reason: 'reason' in run.result ? run.result.reason : null, latencyMs: run.latencyMs, usage: run.usage, costUsd: run.costUsd, requestedItems };
+    const entry: HistoryEntry = { at: run.startedAt, result: run.result.result, reason: 'reason' in run.result ? run.result.reason : null, latencyMs: run.latencyMs, usage: run.usage, costUsd: run.costUsd, requestedItems, ...(run.verdicts.stream ? { streamed: true } : {}) };
     this.entries = [...appendRun(this.toRecord(), entry).entries];
     this.syncedAt = Math.max(this.syncedAt, run.startedAt);
     this.lastRun = run;

@@ -1,5 +1,5 @@
 import type { FailureReason } from '../probes/types';
-import { costUsd, type BudgetAmounts } from './budget';
+import { worstCase } from './budget';
 import { newChallenge } from './challenge';
 import { challengePrompt } from './challenge-text';
 import type { ProviderState, RungOutcome } from './ladder-state';
@@ -43,12 +43,6 @@ export interface ValidationDeps {
   readonly store: ValidationStore;
   /** Where the paid step runs (locally, or behind fleet's claim/publish). */
   readonly gate: PaidGate;
-}
-
-/** The most one call can cost: the prompt (generously estimated) plus the full output cap. */
-export function worstCase(prompt: string, provider: ResolvedProvider): BudgetAmounts {
-  const promptTokens = Math.ceil(prompt.length / 3) + 32;
-  return { requests: 1, tokens: promptTokens + provider.maxTokens, usd: costUsd(promptTokens, provider.maxTokens, provider.price) };
 }
 
 /** Skips that mean nothing failed: no key, over budget, or the provider asked us to wait. */

@@ -1,5 +1,5 @@
 import { adapterFor } from './adapters/registry';
-import { costUsd } from './budget';
+import { costUsd, worstCase } from './budget';
 import type { ChallengeValues } from './challenge-text';
 import { challengePrompt, expectedAnswer } from './challenge-text';
 import { streamChallenge } from './challenge';
@@ -10,6 +10,7 @@ import { generate } from './provider-client';
 import type { ResolvedProvider } from './resolve-providers';
 import { callError, fakeAi, validated } from './run-result';
 import { streamCheck, type StreamVerdict } from './stream-check';
+import { streamsThisRun } from './stream-pace';
 import { createValidatorSet, REASON_PRECEDENCE, type ValidatorSet } from './validators/registry';
 import { flag, pass, type ValidatorVerdict } from './validators/types';
 
@@ -104,10 +105,12 @@ export async function paidStep(state: ProviderState, challenge: ChallengeValues,
   });
   hooks.paidCall(state, { status: 'success', validated: flagged === undefined, latencySeconds: call.elapsedMs / 1000, usage: reply.usage, costUsd: cost });
 
-  // The streaming check: the same challenge once more (with a long list: enough chunks to judge), streamed, judged as a stream.
+  // The streaming check: the same challenge once more (with a long list: enough chunks to judge),
+  // streamed, judged as a stream; on its turn (./stream-pace.ts), not after a reply already
+  // flagged (the run is fake either way), and only when the budget still has room for it.
   let worst: (ValidatorVerdict & { ok: false }) | undefined = flagged;
   let streamVerdict: ValidatorVerdict | undefined;
-  if (provider.stream) {
+  if (!flagged && streamsThisRun(provider, state.entries, state.verdict) && state.budget.allows(worstCase(challengePrompt(streamChallenge(challenge)), provider)).ok) {
     const streamed = await streamedCall(state, challenge, counted, signal);
     if (streamed.ok || streamed.fake) {
       hooks.paidCall(state, { status: 'success', validated: streamed.ok, latencySeconds: null, usage: null, costUsd: streamed.costUsd, stream: { ttftSeconds: streamed.ttftMs === null ? null : streamed.ttftMs / 1000, gapsSeconds: streamed.gapsMs.map((ms) => ms / 1000) } });

@@ -27,8 +27,9 @@ export interface ResolvedProvider {
   readonly keySource: string | null;
   readonly priority: number;
   readonly reasoning: boolean;
-  /** Whether each validation also makes the streamed call of the streaming check (./stream-check.ts). */
+  /** Whether validations make the streamed call of the streaming check (./stream-check.ts), and on one in how many (./stream-pace.ts). */
   readonly stream: boolean;
+  readonly streamEvery: number;
   readonly expectedLatencySeconds: readonly [number, number] | null;
   readonly price: Price;
   /** False when neither `ai.prices`, the provider's own price nor the catalogue knows one: cost is counted as 0. */
@@ -75,7 +76,8 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
       : `keyless provider not asked for: set ${entry?.base_url_env ?? 'base_url'} or enabled: true`;
   }
   const reasoning = override.reasoning ?? entry?.reasoning ?? false;
-  const stream = (override.stream ?? false) && STREAM_STYLES.includes(style);
+  const stream = (override.stream ?? ai.stream) && STREAM_STYLES.includes(style);
+  const streamEvery = override.stream_every ?? ai.stream_every;
   const catalogued = entry?.price_usd_per_million_tokens;
   const knownPrice = ai.prices[model] ?? override.price_usd_per_million_tokens ?? catalogued;
   const priced = knownPrice ?? { input: 0, output: 0 };
@@ -89,7 +91,7 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
   const maxTokens = override.max_tokens ?? (reasoning ? ai.reasoning_max_tokens : ai.max_tokens);
   const endpoint: ProviderEndpoint = { baseUrl, apiKey: key?.value ?? null, model, headers: { ...(entry?.headers ?? {}), ...(override.headers ?? {}) } };
   const fingerprint = hash(
-    JSON.stringify({ id, style, baseUrl, model, headers: endpoint.headers, key: key ? hash(key.value) : null, configured, reasoning, stream, maxTokens, temperature: ai.temperature, validators }),
+    JSON.stringify({ id, style, baseUrl, model, headers: endpoint.headers, key: key ? hash(key.value) : null, configured, reasoning, stream, streamEvery, maxTokens, temperature: ai.temperature, validators }),
   ).slice(0, 16);
   return {
     id,
@@ -101,6 +103,7 @@ function resolveOne(id: string, entry: CatalogueEntry | undefined, override: Pro
     priority: override.priority ?? entry?.priority ?? 100,
     reasoning,
     stream,
+    streamEvery,
     expectedLatencySeconds: override.expected_latency_seconds ?? entry?.expected_latency_seconds ?? null,
     price: { inputPerMillion: priced.input, outputPerMillion: priced.output },
     priceKnown: knownPrice !== undefined,

@@ -20,6 +20,8 @@ export interface HistoryEntry {
   readonly costUsd: number;
   /** Length the challenge asked for (count list items); null when no call was made. */
   readonly requestedItems: number | null;
+  /** The run made the streaming check's streamed call (absent in records written before it paced). */
+  readonly streamed?: boolean;
 }
 
 /** Everything a provider's judgement depends on: one JSON object per provider. */

@@ -74,7 +74,8 @@ describe('the circuit breaker', () => {
   it('opens after N consecutive failed paid calls, then lets one trial through after the cool-down', async () => {
     const spec = simSpec('breaking', 'gemini', 'server_error', 'gemini-sim', { scope: 'generation' });
     await withSimulator([spec], async (sim) => {
-      const ai = aiSection(sim, [spec], { circuit: { failure_threshold: 3, cooldown: '1h' } });
+      // The simulated failures alternate per call: the streaming check's extra call would shift them.
+      const ai = aiSection(sim, [spec], { circuit: { failure_threshold: 3, cooldown: '1h' }, stream: false });
       const h = await moduleHarness(ai, envFor([spec]));
       const runs = await ladderRuns(h, 'breaking', 7);
       expect(generations(sim, 'breaking')).toBe(3);

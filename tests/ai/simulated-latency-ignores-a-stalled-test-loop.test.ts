@@ -69,7 +69,9 @@ describe('simulated providers keep their own clock while the test loop stalls', 
       expect(later).toHaveLength(7);
       const fake = kinds(later);
       expect(fake.filter((kind) => kind !== 'validated' && !kind.startsWith('fake_ai_detected/timing'))).toEqual([]);
-      expect(fake.filter((kind) => kind.startsWith('fake_ai_detected/timing')).length).toBeGreaterThanOrEqual(5);
+      // On failure the runs say why each one passed (noise, or not judged while starved).
+      const flaggedRuns = fake.filter((kind) => kind.startsWith('fake_ai_detected/timing')).length;
+      expect({ atLeastFive: flaggedRuns >= 5, passed: later.filter((run) => run.result.result === 'validated').map((run) => run.verdicts.timing?.detail) }).toEqual({ atLeastFive: true, passed: expect.any(Array) });
       expect(h.module.providers().find((provider) => provider.id === specs[3]?.id)?.status.status).toBe('fake_ai');
     });
   }, 120_000);

@@ -6,7 +6,8 @@ import { aiSection, envFor, inBatches, moduleHarness, simSpec, withSimulator, ty
 const RUNS = 6;
 /** A model writing 50 tokens a second, as hosted models do: its chunks spread over about a second. */
 const LIVE: SimProviderSpec['options'] = { latency_ms: [80, 250], per_token_ms: 20 };
-const streaming = (specs: readonly SimProviderSpec[]): Record<string, unknown> => Object.fromEntries(specs.map((spec) => [spec.id, { stream: true }]));
+/** Every run streams (the default pace is one in 4; ./streaming-check-runs-on-its-pace-by-default.test.ts). */
+const streaming = (specs: readonly SimProviderSpec[]): Record<string, unknown> => Object.fromEntries(specs.map((spec) => [spec.id, { stream_every: 1 }]));
 const kind = (run: ValidationRun): string => `${run.result.result}${'reason' in run.result ? `/${run.result.reason}` : ''}`;
 
 async function runs(h: ModuleHarness, id: string): Promise<ValidationRun[]> {
@@ -61,10 +62,10 @@ describe('the streaming check', () => {
     });
   }, 60_000);
 
-  it('is off unless asked for: one plain call per run', async () => {
+  it('is off with stream: false: one plain call per run, the burst goes unseen', async () => {
     const spec = simSpec('plain_openai', 'openai', 'stream_burst', 'gpt-sim', LIVE);
     await withSimulator([spec], async (sim) => {
-      const h = await moduleHarness(aiSection(sim, [spec]), envFor([spec]));
+      const h = await moduleHarness(aiSection(sim, [spec], { stream: false }), envFor([spec]));
       const done = await runs(h, 'plain_openai');
       expect(done.map(kind)).toEqual(Array(RUNS).fill('validated'));
       expect(sim.requests('plain_openai', 'generation')).toHaveLength(RUNS);

@@ -2,7 +2,7 @@ import { adapterFor } from '../../ai/adapters/registry';
 import { costUsd } from '../../ai/budget';
 import { newChallenge } from '../../ai/challenge';
 import { challengePrompt, type ChallengeValues } from '../../ai/challenge-text';
-import { worstCase } from '../../ai/ladder-validation';
+import { worstCase } from '../../ai/budget';
 import type { ProviderState } from '../../ai/ladder-state';
 import type { NormalizedReply } from '../../ai/types';
 import { validatorsOf } from '../../ai/paid-step';
