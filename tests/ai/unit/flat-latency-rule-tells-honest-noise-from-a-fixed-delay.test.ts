@@ -1,5 +1,5 @@
 import { challengePrompt, expectedAnswer, type ChallengeValues } from '../../../src/ai/challenge-text';
-import { itemsAfter } from '../../../src/ai/challenge';
+import { ITEMS_MAX, ITEMS_MIN, LONG_ITEMS_MIN } from '../../../src/ai/challenge';
 import type { NormalizedReply } from '../../../src/ai/types';
 import { validatorDefinitions, validatorSettingsSchema } from '../../../src/ai/validators/registry';
 import type { ReplySample, ValidationContext } from '../../../src/ai/validators/types';
@@ -7,12 +7,14 @@ import type { ReplySample, ValidationContext } from '../../../src/ai/validators/
 /**
  * The flat-latency rule judged on thousands of seeded synthetic series: an honest model whose
  * latency is a wide random base plus a few ms per token (the shape that once read as "flat" about
- * once in 40 providers per 50 runs, when bunched middles passed for a fixed delay), and a fixed
+ * once in 26 providers per 50 runs, when bunched middles passed for a fixed delay), and a fixed
  * delay with jitter and the odd stall. Both sides are counted, so loosening one breaks the other.
  */
+/** The short half's upper end in src/ai/challenge.ts. */
+const SHORT_MAX = 14;
 const timing = validatorDefinitions.timing.create(validatorSettingsSchema.parse({}).timing);
 
-/** mulberry32: a small seeded generator for the latencies (the lengths come from the exporter's own itemsAfter). */
+/** mulberry32: a small seeded generator, so every run of this test judges the same series. */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -56,7 +58,9 @@ function judge(series: Series, runs: number, random: () => number): boolean[] {
   const flagged: boolean[] = [];
   let items: number | undefined;
   for (let run = 0; run < runs; run += 1) {
-    items = itemsAfter(items);
+    // As the exporter's itemsAfter: short and long lists in turn, here drawn from the seeded generator.
+    const short = items === undefined ? random() < 0.5 : items >= LONG_ITEMS_MIN;
+    items = short ? ITEMS_MIN + Math.floor(random() * (SHORT_MAX - ITEMS_MIN + 1)) : LONG_ITEMS_MIN + Math.floor(random() * (ITEMS_MAX - LONG_ITEMS_MIN + 1));
     const values: ChallengeValues = { code: 'K7QX2M9P', a: 417, b: 288, items };
     const answer = expectedAnswer(values);
     const tokens = series.tokens(Math.ceil(answer.length / 4));
@@ -79,11 +83,12 @@ function judge(series: Series, runs: number, random: () => number): boolean[] {
 }
 
 describe('the flat-latency rule', () => {
-  it('flags fewer than 1 in 200 honest providers over 50 runs, yet nearly every run of a fixed delay', () => {
+  it('flags fewer than 1 in 100 honest providers over 50 runs, yet nearly every run of a fixed delay', () => {
     const random = seeded(20261204);
     const providers = 2000;
     const honestFlagged = Array.from({ length: providers }, () => judge(HONEST_REASONING, 50, random)).filter((runs) => runs.some(Boolean)).length;
-    expect(honestFlagged / providers).toBeLessThan(1 / 200);
+    // Seeded, so the count is the same on every run: 10 of 2,000 (0.5 %); the two-sided trim flagged 77 (3.9 %).
+    expect(honestFlagged / providers).toBeLessThan(1 / 100);
     // From the rule's 8th reply on (min_runs), a fixed delay is flagged on all but a few runs.
     const fixed = Array.from({ length: 200 }, () => judge(FIXED_DELAY, 50, random).slice(7)).flat();
     expect(fixed.filter(Boolean).length / fixed.length).toBeGreaterThan(0.95);
