@@ -32,11 +32,12 @@ COPY config/exporter.yaml /etc/amas-exporter/exporter.yaml
 COPY config/log-mappings ./config/log-mappings
 
 USER 1000:1000
-EXPOSE 8001
+EXPOSE 8001 8002
 
-# The exporter's own liveness; slim images have no curl, so Node's fetch asks.
+# The exporter's own liveness; slim images have no curl, so Node's fetch asks. The health port
+# (8002 in the shipped config) answers while the main loop is busy; a config without one, on 8001.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8001/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8002/livez').catch(() => fetch('http://127.0.0.1:8001/livez')).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 ENTRYPOINT ["node", "dist/main.js"]
 CMD ["serve", "--config", "/etc/amas-exporter/exporter.yaml"]

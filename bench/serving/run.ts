@@ -157,6 +157,8 @@ async function startBlackbox(): Promise<{ url: string; child: ChildProcess } | u
 interface Demo {
   readonly exporter: ChildProcess;
   readonly url: string;
+  /** The health port's origin (listen.health_port). */
+  readonly healthUrl: string;
   readonly simulator: ChildProcess;
   readonly amas: http.Server;
   readonly dir: string;
@@ -179,6 +181,7 @@ async function startDemo(): Promise<Demo> {
   const amasAddress = amas.address();
   const amasPort = typeof amasAddress === 'object' && amasAddress ? amasAddress.port : 0;
   const port = await freePort();
+  const healthPort = await freePort();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { demoKey } = require(path.join(DIST, 'simulator', 'demo-set.js')) as { demoKey(id: string): string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -186,11 +189,11 @@ async function startDemo(): Promise<Demo> {
   const keys = Object.fromEntries(CATALOGUE.filter((entry) => entry.key_env.length > 0).map((entry) => [entry.key_env[0] as string, demoKey(entry.id)]));
   const env = { ...process.env, ...keys, AMAS_DEMO_SIMULATOR: origin, AMAS_DEMO_AMAS: `http://127.0.0.1:${amasPort}`, AMAS_DEMO_LOG_DIR: logDir, AMAS_EXPORTER_LOG_LEVEL: 'error' };
   const config = path.join(dir, 'demo.yaml');
-  writeFileSync(config, readFileSync(path.join(ROOT, 'config', 'demo.yaml'), 'utf8').replace(/^( {2}port:) 8001$/m, `$1 ${port}`));
+  writeFileSync(config, readFileSync(path.join(ROOT, 'config', 'demo.yaml'), 'utf8').replace(/^( {2}port:) 8001$/m, `$1 ${port}\n  health_port: ${healthPort}`));
   const exporter = spawn(process.execPath, [...PROFILE, path.join(DIST, 'main.js'), 'serve', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const url = `http://127.0.0.1:${port}`;
   await until('the demo exporter', 30_000, async () => ((await get(`${url}/livez`)).status === 200 ? true : undefined), 100);
-  return { exporter, url, simulator, amas, dir };
+  return { exporter, url, healthUrl: `http://127.0.0.1:${healthPort}`, simulator, amas, dir };
 }
 
 const sumOf = (text: string, name: string): number =>
@@ -278,9 +281,14 @@ async function main(): Promise<void> {
     // 2. Liveness while 200 connections scrape: the exporter, and the bare server as Node's limit.
     out.push('', '## Liveness while 200 connections scrape /metrics (/livez every 20 ms, 1 s timeout as a kubelet)', '');
     out.push('| server | /livez samples | unanswered | p50 ms | p99 ms | max ms | scrapes/s meanwhile | scrape errors (503 beyond the concurrency bound count here) |', '|---|---|---|---|---|---|---|---|');
-    for (const [name, origin] of [['amas-exporter', demo.url], ['same bytes from memory (bare Node)', memory.origin]] as const) {
+    const servers = [
+      ['amas-exporter, /livez on the main port', demo.url, demo.url],
+      ['amas-exporter, /livez on the health port (listen.health_port)', demo.url, demo.healthUrl],
+      ['same bytes from memory (bare Node)', memory.origin, memory.origin],
+    ] as const;
+    for (const [name, origin, liveOrigin] of servers) {
       const load = wrk(`${origin}/metrics`, 200);
-      const live = await livenessDuring(origin, load);
+      const live = await livenessDuring(liveOrigin, load);
       const scrape = await load;
       out.push(`| ${name} | ${live.samples} | ${live.unanswered} | ${fmt(live.p50Ms, 2)} | ${fmt(live.p99Ms, 2)} | ${fmt(live.maxMs, 1)} | ${fmt(scrape.rps, 0)} | ${scrape.errors} |`);
     }
@@ -297,7 +305,7 @@ async function main(): Promise<void> {
   try {
     const port = await freePort();
     const config = path.join(dir, 'exporter.yaml');
-    writeFileSync(config, readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/port: 8001/, `port: ${port}`).replace(/address: 0\.0\.0\.0/, 'address: 127.0.0.1'));
+    writeFileSync(config, readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/port: 8001/, `port: ${port}`).replace(/health_port: 8002/, `health_port: ${await freePort()}`).replace(/address: 0\.0\.0\.0/, 'address: 127.0.0.1'));
     const env = { ...process.env, AMAS_LOG_DIR: path.join(dir, 'logs'), AMAS_LOG_POSITIONS: path.join(dir, 'positions.json') };
     const exporter = await footprint(process.execPath, [path.join(DIST, 'main.js'), 'serve', '--config', config], env, `http://127.0.0.1:${port}`, ['/livez', '/readyz']);
     await stop(exporter.child);

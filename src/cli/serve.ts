@@ -4,6 +4,7 @@ import { Exporter } from '../runtime/exporter';
 import { createApp } from '../server/app';
 import { EXIT } from './exit-codes';
 import type { Command } from './types';
+import { startLivenessPort } from '../server/liveness/port';
 
 /** The promise (README, docs/cli.md): after SIGTERM the process is gone within this long. */
 export const SHUTDOWN_BOUND_MS = 10_000;
@@ -14,6 +15,8 @@ export interface RunningServer {
   readonly exporter: Exporter;
   readonly server: Server;
   readonly port: number;
+  /** The health port (listen.health_port), when one is configured. */
+  readonly healthPort: number | null;
   close(): Promise<void>;
 }
 
@@ -32,11 +35,21 @@ export async function startServer(options: { configPath: string; env?: NodeJS.Pr
     throw error;
   });
   const actualPort = (server.address() as { port: number }).port;
-  exporter.logger.info('listening', { component: 'server', address, port: actualPort });
+  const { health_port: healthPort, stalled_after: stalledAfterMs } = exporter.config.listen;
+  const liveness =
+    healthPort === null
+      ? undefined
+      : await startLivenessPort({ address, port: healthPort, stalledAfterMs, ready: () => exporter.selfReady() }).catch(async (error: unknown) => {
+          server.close();
+          await exporter.stop();
+          throw error;
+        });
+  exporter.logger.info('listening', { component: 'server', address, port: actualPort, health_port: liveness?.port ?? null });
   return {
     exporter,
     server,
     port: actualPort,
+    healthPort: liveness?.port ?? null,
     /**
      * Stops accepting connections, aborts every probe run under way (exporter.stop), lets
      * in-flight responses finish for at most RESPONSE_GRACE_MS, then closes what is left.
@@ -45,6 +58,7 @@ export async function startServer(options: { configPath: string; env?: NodeJS.Pr
       const started = Date.now();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await liveness?.close();
       await exporter.stop();
       await Promise.race([closed, sleep(Math.max(0, RESPONSE_GRACE_MS - (Date.now() - started)))]);
       server.closeAllConnections();

@@ -3,6 +3,7 @@ import { aiConfigSchema } from '../ai/config';
 import { clusterConfigSchema } from '../cluster/config';
 import { logsConfigSchema } from '../logs/config-schema';
 import { probeDefinitions } from '../probes/registry';
+import { DURATION_BOUNDS, duration } from '../config/fields';
 import { adminConfigSchema } from '../server/admin-config';
 
 /*
@@ -18,6 +19,8 @@ const listenSchema = z
   .object({
     address: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds to.'),
     port: z.number().int().min(0).max(65535).default(8001).describe('Port of /metrics, /health and the rest (0 picks a free one).'),
+    health_port: z.number().int().min(0).max(65535).nullable().default(null).describe('A second port serving only /livez and /readyz from a thread of its own, so a kubelet probe is answered while the main loop is busy; null: none (0 picks a free one). Read at start.'),
+    stalled_after: duration('10s', DURATION_BOUNDS.timeout).describe('The health port answers /livez with 503 "stalled" once the main event loop has not run for this long: a hung exporter is restarted, a busy one is not.'),
   })
   .strict();
 

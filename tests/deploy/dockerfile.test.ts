@@ -103,15 +103,15 @@ describe('the Dockerfile', () => {
     expect(inContext('tests/deploy/dockerfile.test.ts')).toBe(false);
   });
 
-  it('runs as a non-root user, exposes 8001 and checks its health on /livez without curl', () => {
+  it('runs as a non-root user, exposes 8001 and the health port 8002 and checks its health on /livez without curl', () => {
     const users = finalStage().filter((instruction) => instruction.keyword === 'USER').map((instruction) => instruction.args.split(':')[0]);
     expect(users.length).toBeGreaterThan(0);
     expect(['root', '0']).not.toContain(users[users.length - 1]);
-    expect(finalStage().filter((instruction) => instruction.keyword === 'EXPOSE').map((instruction) => instruction.args)).toEqual(['8001']);
+    expect(finalStage().filter((instruction) => instruction.keyword === 'EXPOSE').map((instruction) => instruction.args)).toEqual(['8001 8002']);
     const healthcheck = finalStage().find((instruction) => instruction.keyword === 'HEALTHCHECK');
     const command = execForm(healthcheck?.args.slice(healthcheck.args.indexOf('CMD') + 3).trim() ?? '[]');
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
-    expect(command[2]).toMatch(/fetch\('http:\/\/127\.0\.0\.1:8001\/livez'\)/);
+    expect(command[2]).toMatch(/fetch\('http:\/\/127\.0\.0\.1:8002\/livez'\)\.catch\(\(\) => fetch\('http:\/\/127\.0\.0\.1:8001\/livez'\)\)/);
     expect(healthcheck?.args).not.toMatch(/curl|wget/);
   });
 
@@ -119,6 +119,7 @@ describe('the Dockerfile', () => {
     let app: string;
     let child: ChildProcess | undefined;
     let port: number;
+    let healthPort: number;
     let healthcheck: string[];
     const output: string[] = [];
 
@@ -141,8 +142,9 @@ describe('the Dockerfile', () => {
 
       // The baked-in config (COPY config/exporter.yaml ...) on 127.0.0.1 and a free port.
       port = await freePort();
+      healthPort = await freePort();
       mkdirSync(path.join(app, 'etc'));
-      const config = readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/^listen:\n(?:[ \t]+.*\n)*/m, `listen:\n  address: 127.0.0.1\n  port: ${port}\n`);
+      const config = readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/^listen:\n(?:[ \t]+.*\n)*/m, `listen:\n  address: 127.0.0.1\n  port: ${port}\n  health_port: ${healthPort}\n`);
       writeFileSync(path.join(app, 'etc', 'exporter.yaml'), config);
 
       const entrypoint = execForm(finalStage().find((instruction) => instruction.keyword === 'ENTRYPOINT')?.args ?? '[]');
@@ -155,7 +157,7 @@ describe('the Dockerfile', () => {
       child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
 
       const hc = finalStage().find((instruction) => instruction.keyword === 'HEALTHCHECK');
-      healthcheck = execForm(hc?.args.slice(hc.args.indexOf('CMD') + 3).trim() ?? '[]').map((arg) => arg.replace('127.0.0.1:8001', `127.0.0.1:${port}`));
+      healthcheck = execForm(hc?.args.slice(hc.args.indexOf('CMD') + 3).trim() ?? '[]').map((arg) => arg.replace('127.0.0.1:8001', `127.0.0.1:${port}`).replace('127.0.0.1:8002', `127.0.0.1:${healthPort}`));
     }, 300_000);
 
     afterAll(async () => {

@@ -96,9 +96,12 @@ describe('the shipped Kubernetes manifests', () => {
 
   it('probes the exporter on /livez and /readyz and gives every container requests and limits', () => {
     const exporter = container('amas-exporter');
-    expect(exporter.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'metrics' });
-    expect(exporter.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    // The kubelet asks the health port, answered from its own thread while the main loop is busy.
+    expect(exporter.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
+    expect(exporter.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(exporter.startupProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
     expect(exporter.ports).toContainEqual({ name: 'metrics', containerPort: 8001, protocol: 'TCP' });
+    expect(exporter.ports).toContainEqual({ name: 'health', containerPort: 8002, protocol: 'TCP' });
     for (const each of deployment().spec?.template.spec?.containers ?? []) {
       expect([each.name, Object.keys(each.resources?.requests ?? {}).sort(), Object.keys(each.resources?.limits ?? {}).sort()]).toEqual([each.name, ['cpu', 'memory'], ['cpu', 'memory']]);
       for (const probe of [each.livenessProbe, each.readinessProbe, each.startupProbe]) {
@@ -133,6 +136,7 @@ describe('the shipped Kubernetes manifests', () => {
       writeFileSync(file, configMap.data['exporter.yaml'] ?? '');
       const loaded = loadConfigFile(file, { env });
       expect(loaded.config.listen.port).toBe(8001);
+      expect(loaded.config.listen.health_port).toBe(8002);
       const probes = loaded.config.probes.map((probe) => probe.name);
       expect(probes).toEqual(expect.arrayContaining(['amas_app', 'postgres', 'redis', 'neo4j']));
       const app = loaded.config.probes.find((probe) => probe.name === 'amas_app') as { url?: string } | undefined;

@@ -41,7 +41,7 @@ async function driversAfterStart(configText: string, env: NodeJS.ProcessEnv): Pr
 }
 
 /** The shipped default config on a free port, loopback only. */
-const shipped = (): string => readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/port: 8001/, 'port: 0').replace(/address: 0\.0\.0\.0/, 'address: 127.0.0.1');
+const shipped = (): string => readFileSync(path.join(ROOT, 'config', 'exporter.yaml'), 'utf8').replace(/port: 8001/, 'port: 0').replace(/health_port: 8002/, 'health_port: 0').replace(/address: 0\.0\.0\.0/, 'address: 127.0.0.1');
 
 describe('database drivers load only when a probe of their type is configured', () => {
   it('the shipped default config without NEO4J_URI loads pg and ioredis, never neo4j-driver, and reports Neo4j not configured', async () => {

@@ -1,40 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker';
 import type { ExchangeFailure, ExchangeRequest, ExchangeResult, FromWorker, ToWorker } from './types';
-
-/**
- * Loads the worker's entry. Built code is plain JavaScript; when running from TypeScript sources
- * (the test suite) the serving thread hands over the folder's modules already transpiled, so the
- * worker never loads a compiler of its own.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-const sources = workerData.sources;
-if (sources) require.extensions['.ts'] = (module, filename) => module._compile(sources[filename], filename);
-require(workerData.entry);
-`;
 
 /** How long an idle worker stays up; probing every few seconds keeps it, a finished CLI run does not. */
 const IDLE_MS = 60_000;
-
-/** The folder's TypeScript modules as CommonJS, keyed by absolute path (only outside built code). */
-function transpiledSources(dir: string): Record<string, string> {
-  // The compiler the test runner already loaded, through Node's own module cache.
-  const ts = createRequire(__filename)('typescript') as typeof import('typescript');
-  const sources: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.ts') || name.endsWith('.d.ts')) continue;
-    const file = path.join(dir, name);
-    const output = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, isolatedModules: true },
-    });
-    sources[file] = output.outputText;
-  }
-  return sources;
-}
 
 interface Pending {
   readonly resolve: (result: ExchangeResult) => void;
@@ -48,7 +17,6 @@ export class ExchangeWorkerHost {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
-  private sources: Record<string, string> | undefined;
 
   /** Sends a request; resolves with the worker's result, never rejects. */
   start(request: ExchangeRequest): { readonly id: number; readonly done: Promise<ExchangeResult> } {
@@ -97,16 +65,9 @@ export class ExchangeWorkerHost {
       this.worker.ref();
       return this.worker;
     }
-    const typescript = path.extname(__filename) === '.ts';
-    if (typescript) this.sources ??= transpiledSources(__dirname);
-    const entry = path.join(__dirname, typescript ? 'worker.ts' : 'worker.js');
     // A small heap: bodies are Buffers (outside the heap) and handed over at once. Going over it ends
     // the worker, which fails the requests in flight as `internal`; the next request starts a new one.
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      workerData: { entry, sources: typescript ? this.sources : undefined },
-      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
-    });
+    const worker = startModuleWorker(__dirname, 'worker', { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } });
     worker.on('message', (message: FromWorker) => {
       const result = message.result;
       this.settle(message.id, result.ok ? { ...result, body: Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength) } : result);
