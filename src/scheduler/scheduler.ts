@@ -44,6 +44,8 @@ export interface SchedulerOptions {
   /** Fraction of the interval by which each run may start early or late. */
   readonly jitter: number;
   readonly onRunStateChange?: (inFlight: number) => void;
+  /** A scheduled run began, this long after it was due (its timer's lateness plus the wait for a slot). */
+  readonly onRunStart?: (name: string, lateMs: number) => void;
   /** Scrubs secrets from result messages before they are stored, so no reader can leak them. */
   readonly redact: (text: string) => string;
 }
@@ -131,25 +133,28 @@ export class Scheduler {
   private schedule(running: RunningTask, delayMs: number): void {
     if (running.stopped || this.stopping) return;
     // Chained timers: a delay of 2^31 ms or more would otherwise fire after 1 ms.
+    const due = performance.now() + delayMs;
     running.timer = setLongTimeout(() => {
       const started = Date.now();
-      void this.execute(running).finally(() => {
+      void this.execute(running, due).finally(() => {
         this.schedule(running, nextRunDelay(running.task.intervalMs, this.jitter, Date.now() - started, Math.random()));
       });
     }, delayMs);
   }
 
-  private execute(running: RunningTask): Promise<ProbeResult> {
-    running.inFlight ??= this.runOnce(running).finally(() => {
+  /** `due`: when a scheduled run should have begun (performance.now()); a forced run has none. */
+  private execute(running: RunningTask, due?: number): Promise<ProbeResult> {
+    running.inFlight ??= this.runOnce(running, due).finally(() => {
       running.inFlight = undefined;
       running.controller = undefined;
     });
     return running.inFlight;
   }
 
-  private async runOnce(running: RunningTask): Promise<ProbeResult> {
+  private async runOnce(running: RunningTask, due: number | undefined): Promise<ProbeResult> {
     const { task } = running;
     const release = await this.semaphore.acquire();
+    if (due !== undefined) this.options.onRunStart?.(task.name, Math.max(0, performance.now() - due));
     this.running += 1;
     this.options.onRunStateChange?.(this.running);
     const correlationId = randomUUID();

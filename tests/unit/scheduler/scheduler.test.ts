@@ -36,6 +36,32 @@ describe('the scheduler', () => {
   });
   afterEach(() => scheduler.stop());
 
+  it('reports how late each scheduled run began: a stalled loop and a wait for a slot both count', async () => {
+    const late: Record<string, number[]> = {};
+    const timed = new Scheduler({ store, logger, maxConcurrent: 1, jitter: 0, redact: (text) => text, onRunStart: (name, ms) => (late[name] ??= []).push(ms) });
+    const counter = { now: 0, max: 0, runs: 0 };
+    try {
+      // First runs are due within 0 ms (jitter 0); the loop is blocked for 300 ms before any timer fires.
+      await timed.sync([task('held', gaugedProbe(counter, 200)), task('waiting', gaugedProbe(counter, 10))]);
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // busy: the timers are due meanwhile
+      }
+      await waitFor(() => (late.held?.length ?? 0) >= 1 && (late.waiting?.length ?? 0) >= 1, 5_000, 10);
+      const first = Math.min(late.held?.[0] ?? 0, late.waiting?.[0] ?? 0);
+      const second = Math.max(late.held?.[0] ?? 0, late.waiting?.[0] ?? 0);
+      expect(first).toBeGreaterThanOrEqual(250);
+      // One slot: the second run waited for the first one's whole run as well.
+      expect(second).toBeGreaterThanOrEqual(first + 5);
+      // A forced run is not scheduled: nothing reported.
+      const before = (late.held?.length ?? 0) + (late.waiting?.length ?? 0);
+      await timed.runNow('waiting');
+      expect((late.held?.length ?? 0) + (late.waiting?.length ?? 0)).toBe(before);
+    } finally {
+      await timed.stop();
+    }
+  });
+
   it('never runs more probes at once than the global cap', async () => {
     const counter = { now: 0, max: 0, runs: 0 };
     await scheduler.sync(['a', 'b', 'c', 'd', 'e'].map((name) => task(name, gaugedProbe(counter, 100))));
