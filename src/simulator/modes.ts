@@ -32,7 +32,7 @@ export const FAKE_MODES: Readonly<Record<FakeMode, FakeModeExpectation>> = {
   static_id: { reasons: ['envelope'], styles: without('ollama'), minCalls: 2, description: 'correct answers, the same reply id every time' },
   no_usage: { reasons: ['envelope'], styles: ALL, minCalls: 1, description: 'correct answers without a usage block' },
   instant: { reasons: ['timing'], styles: ALL, minCalls: 1, description: 'correct answers with no delay at all' },
-  constant_latency: { reasons: ['timing'], styles: ALL, minCalls: 8, description: 'correct answers after the same fixed delay every call, whatever the length asked for (jitter_ms adds a loaded node’s noise)' },
+  constant_latency: { reasons: ['timing'], styles: ALL, minCalls: 12, description: 'correct answers after the same fixed delay every call, whatever the length asked for (jitter_ms adds a loaded node’s noise)' },
   duplicate: { reasons: ['duplicate_reply', 'wrong_answer'], styles: ALL, minCalls: 1, description: 'the same phrase-free text for every challenge' },
   intermittent: { reasons: ['template'], styles: ALL, minCalls: 1, everyRun: false, description: 'canned text, but every Nth reply (option every, default 2) honest' },
   generic_model: { reasons: ['envelope'], styles: without('cohere'), minCalls: 1, description: 'correct answers from a model named "AI System"' },

@@ -66,10 +66,10 @@ describe('fake-AI validation against simulated providers of every API style', ()
         expect(runs).toHaveLength(RUNS);
         // The simulator's thread shares this machine's two cores with the other suites; when it is
         // starved, replies due meanwhile go out together and honest latencies read flat. Each reply
-        // records how late it went out: a timing flag whose window (the last 12 replies) holds a
+        // records how late it went out: a timing flag whose window (the last 16 replies) holds a
         // reply sent over 50 ms late is the harness's doing, not the provider's, and is set aside.
         const late = sim.requests(spec.id, 'generation').map((record) => record.lateMs ?? 0);
-        const harnessStarved = (i: number): boolean => late.slice(Math.max(0, i - 11), i + 1).some((ms) => ms > 50);
+        const harnessStarved = (i: number): boolean => late.slice(Math.max(0, i - 15), i + 1).some((ms) => ms > 50);
         const flagged = runs.map((run, i) => ({ run, i })).filter(({ run }) => run.result.result !== 'validated');
         const setAside = flagged.filter(({ run, i }) => run.result.result === 'fake_ai_detected' && run.result.reason === 'timing' && harnessStarved(i));
         const bad = flagged.filter((entry) => !setAside.includes(entry)).map(({ run, i }) => describeRun(run, i));

@@ -83,14 +83,15 @@ function judge(series: Series, runs: number, random: () => number): boolean[] {
 }
 
 describe('the flat-latency rule', () => {
-  it('flags fewer than 1 in 100 honest providers over 50 runs, yet nearly every run of a fixed delay', () => {
+  it('flags at most 2 of 2,000 honest providers over 50 runs, yet nearly every run of a fixed delay', () => {
     const random = seeded(20261204);
     const providers = 2000;
     const honestFlagged = Array.from({ length: providers }, () => judge(HONEST_REASONING, 50, random)).filter((runs) => runs.some(Boolean)).length;
-    // Seeded, so the count is the same on every run: 10 of 2,000 (0.5 %); the two-sided trim flagged 77 (3.9 %).
-    expect(honestFlagged / providers).toBeLessThan(1 / 100);
-    // From the rule's 8th reply on (min_runs), a fixed delay is flagged on all but a few runs.
-    const fixed = Array.from({ length: 200 }, () => judge(FIXED_DELAY, 50, random).slice(7)).flat();
+    // Seeded, so the count is the same on every run: 0 of 2,000. Trimming both ends of 12 replies from
+    // the 8th flagged 77 (3.9 %); cutting only the slow end of those 12, 10 (0.5 %).
+    expect(honestFlagged).toBeLessThanOrEqual(2);
+    // From the rule's 12th reply on (min_runs), a fixed delay is flagged on all but a few runs.
+    const fixed = Array.from({ length: 200 }, () => judge(FIXED_DELAY, 50, random).slice(11)).flat();
     expect(fixed.filter(Boolean).length / fixed.length).toBeGreaterThan(0.95);
   });
 });
