@@ -6,7 +6,6 @@ import type { ProviderState, RungOutcome } from './ladder-state';
 import { failed, passed } from './ladder-rungs';
 import type { PaidDetails, PaidGate, PaidOutcome } from './paid-gate';
 import { paidStep } from './paid-step';
-import type { ResolvedProvider } from './resolve-providers';
 import type { ValidationRun } from './run-history';
 import { callError, skipped, type ValidationResult } from './run-result';
 import type { TokenUsage } from './types';

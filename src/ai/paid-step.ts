@@ -30,12 +30,11 @@ export function validatorsOf(provider: ResolvedProvider): ValidatorSet {
 }
 
 /**
- * The streamed call and its spend. A stream reports no usage this check reads, so its size is
+ * The streamed call of the challenge `asked` (see streamChallenge) and its spend. A stream reports no usage this check reads, so its size is
  * estimated: the first call's prompt, and the longer of the first answer and the expected one.
  */
-async function streamedCall(state: ProviderState, challenge: ChallengeValues, first: { promptTokens: number; completionTokens: number }, signal: AbortSignal): Promise<StreamVerdict & { costUsd: number }> {
+async function streamedCall(state: ProviderState, asked: ChallengeValues, first: { promptTokens: number; completionTokens: number }, signal: AbortSignal): Promise<StreamVerdict & { costUsd: number }> {
   const provider = state.provider;
-  const asked = streamChallenge(challenge);
   const spec = adapterFor(provider.style).generationRequest(provider.endpoint, { user: challengePrompt(asked), maxTokens: provider.maxTokens, temperature: provider.temperature });
   const streamed = await streamCheck(provider.style, spec, provider.endpoint.apiKey, asked, signal);
   const completionTokens = Math.max(first.completionTokens, Math.ceil(expectedAnswer(asked).length / CHARS_PER_TOKEN));
@@ -110,8 +109,9 @@ export async function paidStep(state: ProviderState, challenge: ChallengeValues,
   // flagged (the run is fake either way), and only when the budget still has room for it.
   let worst: (ValidatorVerdict & { ok: false }) | undefined = flagged;
   let streamVerdict: ValidatorVerdict | undefined;
-  if (!flagged && streamsThisRun(provider, state.entries, state.verdict) && state.budget.allows(worstCase(challengePrompt(streamChallenge(challenge)), provider)).ok) {
-    const streamed = await streamedCall(state, challenge, counted, signal);
+  const asked = streamChallenge(challenge);
+  if (!flagged && streamsThisRun(provider, state.entries, state.verdict) && state.budget.allows(worstCase(challengePrompt(asked), provider)).ok) {
+    const streamed = await streamedCall(state, asked, counted, signal);
     if (streamed.ok || streamed.fake) {
       hooks.paidCall(state, { status: 'success', validated: streamed.ok, latencySeconds: null, usage: null, costUsd: streamed.costUsd, stream: { ttftSeconds: streamed.ttftMs === null ? null : streamed.ttftMs / 1000, gapsSeconds: streamed.gapsMs.map((ms) => ms / 1000) } });
     }

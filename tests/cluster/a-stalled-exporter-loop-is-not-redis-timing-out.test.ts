@@ -39,13 +39,24 @@ afterAll(async () => {
 
 const settings = (commandTimeoutMs?: number) => ({ cluster: 'stall', pod: 'p', leaseMs: 5000, resultTtlMs: 60_000, historyMax: 5, ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }) });
 
-test('a claim sent just before the loop blocks past the timeout is answered, not timed out', async () => {
+/** A store on a connected client whose own timer is far out: the store's deadline is what times it. */
+async function timedStore(): Promise<FleetStore> {
   const own = client(10_000);
   await ready(own);
-  const store = new FleetStore(own, settings(TIMEOUT_MS));
+  return new FleetStore(own, settings(TIMEOUT_MS));
+}
+
+/** Fleet mode on, recording every Redis failure it is told of. */
+function countingMode(failures: string[]): ClusterMode {
+  const mode = new ClusterMode(() => undefined, (reason) => failures.push(reason));
+  mode.configure(true, 1);
+  return mode;
+}
+
+test('a claim sent just before the loop blocks past the timeout is answered, not timed out', async () => {
+  const store = await timedStore();
   const failures: string[] = [];
-  const counted = new ClusterMode(() => undefined, (reason) => failures.push(reason));
-  counted.configure(true, 1);
+  const counted = countingMode(failures);
   const pending = planSlot(store, counted, { provider: 'openai', slot: 1, deadline: Date.now() + 2000, day: '2026-01-01', pollMs: 100 });
   blockLoop(3 * TIMEOUT_MS);
   const plan = await pending;
@@ -65,12 +76,9 @@ test('the same stall with only the client’s own timer reads as a timeout (what
 });
 
 test('a Redis that really hangs still times out within twice the timeout, and the failure is counted', async () => {
-  const own = client(10_000);
-  await ready(own);
-  const store = new FleetStore(own, settings(TIMEOUT_MS));
+  const store = await timedStore();
   const failures: string[] = [];
-  const mode = new ClusterMode(() => undefined, (reason) => failures.push(reason));
-  mode.configure(true, 1);
+  const mode = countingMode(failures);
   // A stopped server keeps every connection open and answers nothing: a hung Redis.
   redis.pause();
   const started = performance.now();

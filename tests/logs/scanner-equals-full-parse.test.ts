@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { extractFromParsed, FieldTable, type FieldPlan } from '../../src/logs/field-plan';
 import { FieldReader, LINE_EMPTY, LINE_INVALID, LINE_OK, type LineKind } from '../../src/logs/field-reader';
+import { seededRandom as random } from '../helpers/seeded-random';
 
 /**
  * The fast path (line templates, then the validating scanner) must give exactly what a full
@@ -37,16 +38,6 @@ function reference(bytes: Buffer, plan: FieldPlan): { kind: LineKind; values: un
   return { kind: LINE_OK, values };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TRICKY = ['"', '\\', '{', '}', '[', ']', ':', ',', ' ', '\t', '\r', '\u0001', '0', '-', '.', 'e', 'n', 't', 'f', '\\u00e9', '\\"', 'é', '\u2028', '\uFFFD'];
 

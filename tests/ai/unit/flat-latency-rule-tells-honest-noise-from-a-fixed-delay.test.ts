@@ -3,6 +3,7 @@ import { ITEMS_MAX, ITEMS_MIN, LONG_ITEMS_MIN } from '../../../src/ai/challenge'
 import type { NormalizedReply } from '../../../src/ai/types';
 import { validatorDefinitions, validatorSettingsSchema } from '../../../src/ai/validators/registry';
 import type { ReplySample, ValidationContext } from '../../../src/ai/validators/types';
+import { seededRandom as seeded } from '../../helpers/seeded-random';
 
 /**
  * The flat-latency rule judged on thousands of seeded synthetic series: an honest model whose
@@ -14,17 +15,6 @@ import type { ReplySample, ValidationContext } from '../../../src/ai/validators/
 const SHORT_MAX = 14;
 const timing = validatorDefinitions.timing.create(validatorSettingsSchema.parse({}).timing);
 
-/** mulberry32: a small seeded generator, so every run of this test judges the same series. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Series {
   /** Latency of a reply of `tokens` output tokens. */

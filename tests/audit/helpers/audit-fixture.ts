@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { seededRandom as random } from '../../helpers/seeded-random';
 
 /** One generated audit entry and the facts the tests check against. */
 export interface FixtureEntry {
@@ -19,17 +20,6 @@ export interface FixtureEntry {
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const USERS = ['alice', 'bob', 'jürgen', '用户七'] as const;
 
-/** A small deterministic generator (mulberry32), so each run writes the same logs. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isoPython = (ms: number): string => `${new Date(ms).toISOString().slice(0, 23)}000+00:00`;
 
